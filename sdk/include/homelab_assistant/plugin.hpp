@@ -1,0 +1,225 @@
+// Optional header-only C++17 helper for writing Homelab Assistant plugins in C++.
+//
+// It turns a plain C++ class into the C ABI of abi.h: every exported function is noexcept and
+// converts exceptions into status codes, tool infos are kept alive for the life of the instance,
+// and the entry struct is constant-initialised. Nothing here crosses the ABI itself.
+//
+//   class MyTools {
+//   public:
+//       MyTools(const homelab_assistant::Host& host, const std::string& config_json);
+//       std::vector<homelab_assistant::ToolSpec> tools() const;             // called once
+//       std::string invoke(const std::string& name, const homelab_assistant::Call& call);
+//   };                                          // invoke() returns JSON or throws Error
+//   static const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor),
+//       HA_KIND_TOOLS, 0, 0, "my-tools", "My tools", "1.0.0", "Does things."};
+//   HA_DEFINE_TOOLS_PLUGIN(MyTools, kDescriptor)
+//
+// A provider class has chat(const Call&) -> std::string instead and uses
+// HA_DEFINE_PROVIDER_PLUGIN. Member functions may be called concurrently ([any-thread]).
+#ifndef HOMELAB_ASSISTANT_PLUGIN_HPP
+#define HOMELAB_ASSISTANT_PLUGIN_HPP
+
+#include "homelab_assistant/abi.h"
+#include "homelab_assistant/provider.h"
+#include "homelab_assistant/tools.h"
+
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace homelab_assistant {
+
+// Current CLOCK_MONOTONIC time in nanoseconds, the clock of ha_call::deadline_ns.
+inline uint64_t monotonicNowNs() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// A failure with an ABI status code; thrown by plugin code, turned into a return value.
+class Error : public std::exception {
+public:
+    Error(int32_t status, std::string message) : status_(status), message_(std::move(message)) {}
+    int32_t status() const noexcept { return status_; }
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    int32_t status_;
+    std::string message_;
+};
+
+// Borrowed view of one call.
+struct Call {
+    std::string_view input;
+    uint64_t deadlineNs = 0;
+
+    bool expired() const noexcept { return monotonicNowNs() >= deadlineNs; }
+    // Milliseconds left before the deadline (0 when it has passed).
+    uint64_t remainingMs() const noexcept {
+        const uint64_t now = monotonicNowNs();
+        return now >= deadlineNs ? 0 : (deadlineNs - now) / 1000000ull;
+    }
+    void throwIfExpired() const {
+        if (expired()) throw Error(HA_ERR_TIMEOUT, "deadline exceeded");
+    }
+};
+
+// The host's services, as given to create().
+class Host {
+public:
+    explicit Host(const ha_host_api* api) noexcept : api_(api) {}
+    void log(int32_t level, const std::string& message) const noexcept {
+        if (api_ != nullptr && api_->log != nullptr) api_->log(api_->host_ctx, level, message.c_str());
+    }
+
+private:
+    const ha_host_api* api_;
+};
+
+struct ToolSpec {
+    std::string name;
+    std::string description;
+    std::string inputSchema = R"({"type":"object","properties":{},"additionalProperties":false})";
+    uint32_t effect = HA_EFFECT_READ_ONLY;
+    uint32_t timeoutMs = 0;
+};
+
+namespace detail {
+
+inline int32_t writeSink(const ha_sink* sink, std::string_view bytes) noexcept {
+    if (sink == nullptr || sink->write == nullptr) return HA_ERR_INTERNAL;
+    return sink->write(sink->ctx, bytes.data(), bytes.size());
+}
+
+// Runs fn, writing its string result to `out`; exceptions become a status and an error message.
+template <class Fn>
+int32_t guarded(const ha_call* call, Fn&& fn) noexcept {
+    if (call == nullptr) return HA_ERR_INVALID_ARGUMENT;
+    try {
+        const Call view{std::string_view(call->input ? call->input : "{}",
+                                         call->input ? call->input_len : 2),
+                        call->deadline_ns};
+        const std::string result = fn(view);
+        return writeSink(call->output, result);
+    } catch (const Error& e) {
+        writeSink(call->error, e.what());
+        return e.status() < 0 ? e.status() : HA_ERR_INTERNAL;
+    } catch (const std::bad_alloc&) {
+        writeSink(call->error, "out of memory");
+        return HA_ERR_INTERNAL;
+    } catch (const std::exception& e) {
+        writeSink(call->error, e.what());
+        return HA_ERR_INTERNAL;
+    } catch (...) {
+        writeSink(call->error, "unknown exception");
+        return HA_ERR_INTERNAL;
+    }
+}
+
+template <class Instance>
+int32_t create(const ha_host_api* host, const char* config, void** out, const ha_sink* error) noexcept {
+    if (out == nullptr) return HA_ERR_INVALID_ARGUMENT;
+    *out = nullptr;
+    try {
+        *out = new Instance(Host(host), std::string(config != nullptr ? config : "{}"));
+        return HA_OK;
+    } catch (const Error& e) {
+        writeSink(error, e.what());
+        return e.status() < 0 ? e.status() : HA_ERR_INTERNAL;
+    } catch (const std::exception& e) {
+        writeSink(error, e.what());
+        return HA_ERR_INTERNAL;
+    } catch (...) {
+        writeSink(error, "unknown exception");
+        return HA_ERR_INTERNAL;
+    }
+}
+
+template <class Instance>
+void destroy(void* instance) noexcept {
+    try {
+        delete static_cast<Instance*>(instance);
+    } catch (...) {
+    }
+}
+
+}  // namespace detail
+
+// Adapts a tools class (see the top of this file) to ha_tools_v1.
+template <class Plugin>
+struct ToolsAdapter {
+    struct Instance {
+        Plugin plugin;
+        std::vector<ToolSpec> specs;
+        std::vector<ha_tool_info> infos;
+
+        Instance(const Host& host, const std::string& config) : plugin(host, config), specs(plugin.tools()) {
+            infos.reserve(specs.size());
+            for (const ToolSpec& s : specs) {
+                infos.push_back(ha_tool_info{sizeof(ha_tool_info), s.effect, s.timeoutMs, 0, s.name.c_str(),
+                                             s.description.c_str(), s.inputSchema.c_str()});
+            }
+        }
+    };
+
+    static uint32_t count(void* instance) noexcept {
+        return static_cast<uint32_t>(static_cast<Instance*>(instance)->infos.size());
+    }
+    static const ha_tool_info* get(void* instance, uint32_t index) noexcept {
+        const auto& infos = static_cast<Instance*>(instance)->infos;
+        return index < infos.size() ? &infos[index] : nullptr;
+    }
+    static int32_t invoke(void* instance, const char* name, const ha_call* call) noexcept {
+        if (name == nullptr) return HA_ERR_INVALID_ARGUMENT;
+        return detail::guarded(call, [&](const Call& c) {
+            return static_cast<Instance*>(instance)->plugin.invoke(std::string(name), c);
+        });
+    }
+    static constexpr ha_tools_v1 vtable{sizeof(ha_tools_v1), 0, &count, &get, &invoke};
+
+    static const void* getInterface(void*, const char* id) noexcept {
+        return (id != nullptr && std::strcmp(id, HA_TOOLS_INTERFACE_V1) == 0) ? &vtable : nullptr;
+    }
+    static constexpr ha_plugin_entry entry(const ha_plugin_descriptor* descriptor) {
+        return ha_plugin_entry{sizeof(ha_plugin_entry), HA_ABI_MAJOR,          HA_ABI_MINOR,
+                               0,                       descriptor,            &detail::create<Instance>,
+                               &detail::destroy<Instance>, &getInterface};
+    }
+};
+
+// Adapts a provider class (chat(const Call&) -> JSON string) to ha_provider_v1.
+template <class Plugin>
+struct ProviderAdapter {
+    using Instance = Plugin;
+
+    static int32_t chat(void* instance, const ha_call* call) noexcept {
+        return detail::guarded(call, [&](const Call& c) { return static_cast<Instance*>(instance)->chat(c); });
+    }
+    static constexpr ha_provider_v1 vtable{sizeof(ha_provider_v1), 0, &chat};
+
+    static const void* getInterface(void*, const char* id) noexcept {
+        return (id != nullptr && std::strcmp(id, HA_PROVIDER_INTERFACE_V1) == 0) ? &vtable : nullptr;
+    }
+    static constexpr ha_plugin_entry entry(const ha_plugin_descriptor* descriptor) {
+        return ha_plugin_entry{sizeof(ha_plugin_entry), HA_ABI_MAJOR,          HA_ABI_MINOR,
+                               0,                       descriptor,            &detail::create<Instance>,
+                               &detail::destroy<Instance>, &getInterface};
+    }
+};
+
+}  // namespace homelab_assistant
+
+#define HA_DEFINE_TOOLS_PLUGIN(PluginClass, descriptor)                                  \
+    extern "C" HA_EXPORT const ha_plugin_entry HA_ENTRY_SYMBOL =                         \
+        ::homelab_assistant::ToolsAdapter<PluginClass>::entry(&(descriptor));
+
+#define HA_DEFINE_PROVIDER_PLUGIN(PluginClass, descriptor)                               \
+    extern "C" HA_EXPORT const ha_plugin_entry HA_ENTRY_SYMBOL =                         \
+        ::homelab_assistant::ProviderAdapter<PluginClass>::entry(&(descriptor));
+
+#endif  // HOMELAB_ASSISTANT_PLUGIN_HPP
