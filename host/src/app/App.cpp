@@ -1,0 +1,123 @@
+#include "app/App.h"
+
+#include "app/Assistant.h"
+#include "config/ConfigLoader.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <iostream>
+
+namespace ha {
+
+using Poco::Util::Option;
+
+void App::defineOptions(Poco::Util::OptionSet& options) {
+    ServerApplication::defineOptions(options);
+    options.addOption(Option("config", "c", "configuration file (default " HA_DEFAULT_CONFIG ")")
+                          .required(false).repeatable(false).argument("FILE"));
+    options.addOption(Option("check-config", "", "validate configuration, policy, TLS files and plugins, then exit"));
+    options.addOption(Option("list-plugins", "", "load the plugins, print what was loaded or refused, then exit"));
+    options.addOption(Option("version", "", "print the version and the plugin ABI version, then exit"));
+    options.addOption(Option("help", "h", "print this help"));
+}
+
+void App::handleOption(const std::string& name, const std::string& value) {
+    ServerApplication::handleOption(name, value);
+    if (name == "config") configPath_ = value;
+    else if (name == "check-config") mode_ = Mode::CheckConfig;
+    else if (name == "list-plugins") mode_ = Mode::ListPlugins;
+    else if (name == "version") mode_ = Mode::Version;
+    else if (name == "help") {
+        mode_ = Mode::Help;
+        stopOptionsProcessing();
+    }
+}
+
+void App::setUpLogging(const std::string& level) {
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
+    formatter->setProperty("times", "UTC");
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(level);
+    // Loggers created before this point (by Poco itself) follow the root.
+    Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+}
+
+int App::main(const std::vector<std::string>&) {
+    if (mode_ == Mode::Help) {
+        Poco::Util::HelpFormatter help(options());
+        help.setCommand(commandName());
+        help.setUsage("[--config FILE] [--check-config | --list-plugins | --version]");
+        help.setHeader("Homelab Assistant: a private, read-only assistant for your home server, served over HTTPS.");
+        help.format(std::cout);
+        return EXIT_OK;
+    }
+    if (mode_ == Mode::Version) {
+        std::cout << "homelab-assistant " HA_VERSION " (plugin ABI " << plugin::PluginLoader::hostAbiVersion() << ")\n";
+        return EXIT_OK;
+    }
+    setUpLogging("information");
+    Config config;
+    try {
+        ConfigLoader loader({HA_DEFAULT_CONFIG, HA_DEFAULT_PLUGIN_DIR}, processEnvironment());
+        config = loader.load(configPath_, mode_ != Mode::ListPlugins);
+    } catch (const ConfigError& e) {
+        std::cerr << "homelab-assistant: configuration error: " << e.what() << "\n";
+        return EXIT_CONFIG;
+    }
+    setUpLogging(config.logLevel);
+    Poco::Net::initializeSSL();
+    try {
+        Assistant assistant(config, mode_ != Mode::ListPlugins);
+        if (mode_ == Mode::ListPlugins) return listPlugins(assistant);
+        if (mode_ == Mode::CheckConfig) {
+            assistant.createServer();  // certificate, key and address are usable
+            std::cout << "configuration OK: " << (config.sourceFile.empty() ? "built-in defaults" : config.sourceFile)
+                      << ", policy " << config.policyFile << ", " << assistant.registry().all().size()
+                      << " capabilities, provider " << assistant.provider().name() << "\n";
+            return EXIT_OK;
+        }
+        return serve(assistant);
+    } catch (const StartupError& e) {
+        Poco::Logger::get("assistant").critical(e.what());
+        return EXIT_CONFIG;
+    }
+}
+
+int App::serve(Assistant& assistant) {
+    std::unique_ptr<http::HttpsServer> server = assistant.createServer();
+    server->start();
+    Poco::Logger::get("assistant").notice("homelab-assistant " HA_VERSION " listening on https://" +
+                                          server->boundAddress() + " (provider " + assistant.provider().name() +
+                                          ", audit log " + assistant.config().auditPath + ")");
+    waitForTerminationRequest();
+    Poco::Logger::get("assistant").notice("stopping");
+    server->stop();
+    return EXIT_OK;
+}
+
+int App::listPlugins(Assistant& assistant) {
+    int refused = 0;
+    for (const auto& r : assistant.plugins().reports) {
+        std::cout << (r.loaded ? "loaded   " : "REFUSED  ") << r.file << ": " << r.message << "\n";
+        refused += r.loaded ? 0 : 1;
+    }
+    if (assistant.plugins().reports.empty()) std::cout << "no plugins in " << assistant.config().plugins.directory << "\n";
+    for (const auto& tool : assistant.registry().all()) {
+        const ToolInfo& info = tool->info();
+        const Decision d = assistant.policy().decide(info.capability, info.effect);
+        std::cout << "  " << info.capability << " [" << (info.effect == Effect::ReadOnly ? "read-only" : "mutating")
+                  << "] " << (d.allowed ? "allowed" : "denied") << ": " << d.reason << "\n";
+    }
+    return refused == 0 ? EXIT_OK : EXIT_SOFTWARE;
+}
+
+}  // namespace ha

@@ -1,0 +1,28 @@
+// The homelab-assistant executable: option handling, logging, and the serve / --check-config /
+// --list-plugins / --version modes.
+#pragma once
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <string>
+
+namespace ha {
+
+class App : public Poco::Util::ServerApplication {
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    void handleOption(const std::string& name, const std::string& value) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    enum class Mode { Serve, CheckConfig, ListPlugins, Version, Help };
+
+    void setUpLogging(const std::string& level);
+    int serve(class Assistant& assistant);
+    int listPlugins(class Assistant& assistant);
+
+    Mode mode_ = Mode::Serve;
+    std::string configPath_;
+};
+
+}  // namespace ha

@@ -1,0 +1,144 @@
+#include "http/ApiHandler.h"
+
+#include "util/Deadline.h"
+#include "util/Text.h"
+
+#include <Poco/Logger.h>
+#include <Poco/URI.h>
+
+#include <random>
+
+namespace ha::http {
+
+namespace {
+
+std::string newRequestId() {
+    thread_local std::mt19937_64 rng(std::random_device{}());
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    return buf;
+}
+
+Poco::Logger& accessLog() { return Poco::Logger::get("access"); }
+
+}  // namespace
+
+void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
+    const uint64_t start = Deadline::nowNs();
+    requestId_ = newRequestId();
+    client_ = request.clientAddress().host().toString();
+    hasBody_ = requestHasBody(request);
+    response.set("X-Request-Id", requestId_);
+    try {
+        handle(request, response);
+    } catch (const HttpError& e) {
+        for (const auto& [name, value] : e.headers()) response.set(name, value);
+        sendError(response, e.status(), e.what());
+    } catch (const std::exception& e) {
+        Poco::Logger::get("http").error("request " + requestId_ + " failed: " + text::sanitizeForLog(e.what()));
+        sendError(response, 500, "internal error (request " + requestId_ + ")");
+    }
+    std::string path;
+    try {
+        path = Poco::URI(request.getURI()).getPath();
+    } catch (const Poco::Exception&) {
+        path = "(invalid URI)";
+    }
+    accessLog().information(client_ + " \"" + request.getMethod() + " " + text::sanitizeForLog(path, 200) + "\" " +
+                            std::to_string(status_) + " " + text::formatNumber(elapsedMs(start), 2) + " ms id=" +
+                            requestId_);
+}
+
+bool ApiHandler::requestHasBody(HTTPServerRequest& request) const {
+    return request.getChunkedTransferEncoding() || (request.hasContentLength() && request.getContentLength64() > 0);
+}
+
+void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (auto blocked = ctx_.failureLimiter.peek(client_); !blocked.allowed) {
+        throw HttpError(429, "too many failed authentication attempts; retry later",
+                        {{"Retry-After", std::to_string(blocked.retryAfterSeconds)}});
+    }
+    if (!request.has("X-API-Key")) {
+        ctx_.failureLimiter.acquire(client_);
+        throw HttpError(401, "missing API key: send it in the X-API-Key header");
+    }
+    if (!ctx_.authenticator.verify(request.get("X-API-Key"))) {
+        ctx_.failureLimiter.acquire(client_);
+        Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")");
+        throw HttpError(401, "invalid API key");
+    }
+    const auto verdict = ctx_.keyLimiter.acquire(ctx_.authenticator.keyId());
+    response.set("X-RateLimit-Limit", std::to_string(ctx_.keyLimiter.limit()));
+    if (!verdict.allowed) {
+        response.set("X-RateLimit-Remaining", "0");
+        throw HttpError(429,
+                        "rate limit exceeded: at most " + std::to_string(ctx_.config.rateLimit.requests) +
+                            " requests per " + std::to_string(ctx_.config.rateLimit.windowSeconds) + " seconds",
+                        {{"Retry-After", std::to_string(verdict.retryAfterSeconds)}});
+    }
+    response.set("X-RateLimit-Remaining", std::to_string(verdict.remaining));
+}
+
+std::string ApiHandler::readBody(HTTPServerRequest& request) {
+    const auto limit = static_cast<size_t>(ctx_.config.server.maxBodyBytes);
+    const std::string tooLarge = "request body is larger than " + std::to_string(limit) + " bytes";
+    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+        throw HttpError(413, tooLarge);
+    }
+    std::string body;
+    // RFC 9112: without Content-Length or chunked encoding a request has no body. (Poco would
+    // otherwise read until the client closes the connection.)
+    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) {
+        bodyConsumed_ = true;
+        return body;
+    }
+    std::istream& in = request.stream();
+    char buf[8192];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        body.append(buf, static_cast<size_t>(in.gcount()));
+        if (body.size() > limit) throw HttpError(413, tooLarge);
+    }
+    bodyConsumed_ = true;
+    return body;
+}
+
+json::Object::Ptr ApiHandler::readJsonObject(HTTPServerRequest& request, bool allowEmpty) {
+    const std::string body = readBody(request);
+    if (allowEmpty && text::trim(body).empty()) return json::object();
+    if (!text::isValidUtf8(body)) throw HttpError(400, "request body is not valid UTF-8");
+    try {
+        json::Var v = json::parse(body);
+        auto o = json::asObject(v);
+        if (!o) throw HttpError(400, "request body must be a JSON object");
+        return o;
+    } catch (const json::JsonError& e) {
+        throw HttpError(400, e.what());
+    }
+}
+
+void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body) {
+    if (response.sent()) return;
+    status_ = status;
+    // An unread body would be parsed as the next request: close the connection instead.
+    if (hasBody_ && !bodyConsumed_) response.setKeepAlive(false);
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.setContentType("application/json; charset=utf-8");
+    response.set("Cache-Control", "no-store");
+    response.set("X-Content-Type-Options", "nosniff");
+    const std::string text = json::stringify(body) + "\n";
+    response.setContentLength(static_cast<std::streamsize>(text.size()));
+    response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+void ApiHandler::sendError(HTTPServerResponse& response, int status, const std::string& message) {
+    auto body = json::object();
+    body->set("error", ctx_.redactor.redact(message));
+    sendJson(response, status, body);
+}
+
+void ErrorHandler::handle(HTTPServerRequest&, HTTPServerResponse& response) {
+    if (!allow_.empty()) response.set("Allow", allow_);
+    throw HttpError(errorStatus_, message_);
+}
+
+}  // namespace ha::http

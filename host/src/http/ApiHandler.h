@@ -1,0 +1,69 @@
+// Base of every route: request id, JSON responses and errors, bounded body reading,
+// authentication and rate limiting, and one access-log line per request (never a key).
+#pragma once
+
+#include "http/ApiContext.h"
+#include "http/HttpError.h"
+#include "util/Json.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <string>
+
+namespace ha::http {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit ApiHandler(ApiContext& context) : ctx_(context) {}
+    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) final;
+
+protected:
+    virtual void handle(HTTPServerRequest& request, HTTPServerResponse& response) = 0;
+
+    // Checks X-API-Key and the per-key rate limit; throws HttpError 401/429.
+    void authenticate(HTTPServerRequest& request, HTTPServerResponse& response);
+    // Reads the whole body, at most config.server.maxBodyBytes (413 beyond).
+    std::string readBody(HTTPServerRequest& request);
+    // Reads the body as a JSON object ({} when empty if allowEmpty); 400 on bad JSON.
+    json::Object::Ptr readJsonObject(HTTPServerRequest& request, bool allowEmpty);
+
+    void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
+    void sendError(HTTPServerResponse& response, int status, const std::string& message);
+
+    const std::string& requestId() const { return requestId_; }
+    const std::string& clientAddress() const { return client_; }
+    int status() const { return status_; }
+
+    ApiContext& ctx_;
+
+private:
+    bool requestHasBody(HTTPServerRequest& request) const;
+
+    std::string requestId_;
+    std::string client_;
+    int status_ = 0;
+    bool bodyConsumed_ = false;
+    bool hasBody_ = false;
+};
+
+// Answers every request with one fixed error (unknown route, wrong method).
+class ErrorHandler : public ApiHandler {
+public:
+    ErrorHandler(ApiContext& context, int status, std::string message, std::string allow = "")
+        : ApiHandler(context), errorStatus_(status), message_(std::move(message)), allow_(std::move(allow)) {}
+
+protected:
+    void handle(HTTPServerRequest& request, HTTPServerResponse& response) override;
+
+private:
+    int errorStatus_;
+    std::string message_;
+    std::string allow_;
+};
+
+}  // namespace ha::http

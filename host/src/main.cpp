@@ -1,0 +1,3 @@
+#include "app/App.h"
+
+POCO_SERVER_MAIN(ha::App)

@@ -1,0 +1,65 @@
+// One plugin shared library that passed validation, with its live instance.
+#pragma once
+
+#include "audit/Redactor.h"
+#include "plugin/PluginCall.h"
+
+#include <homelab_assistant/abi.h>
+#include <homelab_assistant/provider.h>
+#include <homelab_assistant/tools.h>
+
+#include <memory>
+#include <string>
+
+namespace ha::plugin {
+
+struct PluginIdentity {
+    std::string file;
+    std::string id;
+    std::string name;
+    std::string version;
+    std::string description;
+    uint32_t kinds = 0;
+    uint32_t abiMajor = 0;
+    uint32_t abiMinor = 0;
+
+    bool providesTools() const { return (kinds & HA_KIND_TOOLS) != 0; }
+    bool providesModel() const { return (kinds & HA_KIND_PROVIDER) != 0; }
+};
+
+class LoadedPlugin {
+public:
+    LoadedPlugin(PluginIdentity identity, const ha_plugin_entry* entry, const Redactor* redactor, CallLimits limits);
+    ~LoadedPlugin();  // destroys the instance, unless calls are still stuck inside it
+    LoadedPlugin(const LoadedPlugin&) = delete;
+    LoadedPlugin& operator=(const LoadedPlugin&) = delete;
+
+    // Runs the plugin's create() within `deadline`. Returns "" on success or an error message.
+    std::string create(const std::string& configJson, Deadline deadline);
+    // Looks up the interfaces the descriptor announces; returns "" or an error message.
+    std::string bindInterfaces();
+
+    const PluginIdentity& identity() const { return identity_; }
+    const ha_tools_v1* tools() const { return tools_; }
+    const ha_provider_v1* provider() const { return provider_; }
+    void* instance() const { return instance_; }
+
+    // Runs fn (which receives the instance) on a call thread within the deadline.
+    CallOutcome call(const std::function<int32_t(void* instance, const ha_call*)>& fn, std::string input,
+                     Deadline deadline);
+
+private:
+    static void hostLog(void* ctx, int32_t level, const char* message);
+
+    PluginIdentity identity_;
+    const ha_plugin_entry* entry_;
+    const Redactor* redactor_;
+    ha_host_api hostApi_{};
+    CallRunner runner_;
+    void* instance_ = nullptr;
+    bool createAbandoned_ = false;
+    const ha_tools_v1* tools_ = nullptr;
+    const ha_provider_v1* provider_ = nullptr;
+};
+
+}  // namespace ha::plugin

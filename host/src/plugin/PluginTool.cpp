@@ -1,0 +1,37 @@
+#include "plugin/PluginTool.h"
+
+#include "plugin/AbiStatus.h"
+#include "util/Json.h"
+#include "util/Text.h"
+
+namespace ha::plugin {
+
+PluginTool::PluginTool(std::shared_ptr<LoadedPlugin> plugin, ToolInfo info)
+    : plugin_(std::move(plugin)), info_(std::move(info)) {}
+
+ToolOutput PluginTool::invoke(const std::string& inputJson, Deadline deadline) {
+    const ha_tools_v1* tools = plugin_->tools();
+    const std::string name = info_.capability;
+    CallOutcome outcome = plugin_->call(
+        [tools, name](void* instance, const ha_call* call) { return tools->invoke(instance, name.c_str(), call); },
+        inputJson, deadline);
+
+    ToolOutput out;
+    out.status = fromAbiStatus(outcome.status);
+    if (out.status != CallStatus::Ok) {
+        out.error = text::sanitizeForLog(outcome.error.empty() ? std::string(toString(out.status)) : outcome.error, 1000);
+        if (outcome.timedOut) {
+            out.error = "'" + info_.capability + "' did not answer in time (plugin '" + plugin_->identity().id + "')";
+        }
+        return out;
+    }
+    try {
+        out.result = json::parse(outcome.output);
+    } catch (const json::JsonError& e) {
+        out.status = CallStatus::Internal;
+        out.error = "plugin '" + plugin_->identity().id + "' returned invalid output: " + e.what();
+    }
+    return out;
+}
+
+}  // namespace ha::plugin
