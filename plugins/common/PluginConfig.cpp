@@ -1,0 +1,85 @@
+#include "common/PluginConfig.h"
+
+#include <homelab_assistant/plugin.hpp>
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace ha_plugins {
+
+using homelab_assistant::Error;
+
+PluginConfig::PluginConfig(const std::string& json) {
+    try {
+        Poco::JSON::Parser parser;
+        Poco::Dynamic::Var v = parser.parse(json.empty() ? "{}" : json);
+        if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw Error(HA_ERR_INVALID_ARGUMENT, "configuration must be a JSON object");
+        object_ = v.extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception& e) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "configuration is not valid JSON: " + e.message());
+    }
+}
+
+std::string PluginConfig::string(const std::string& key, const std::string& fallback) const {
+    if (!object_->has(key) || object_->get(key).isEmpty()) return fallback;
+    const auto v = object_->get(key);
+    if (!v.isString()) throw Error(HA_ERR_INVALID_ARGUMENT, "'" + key + "' must be a string");
+    return v.extract<std::string>();
+}
+
+int64_t PluginConfig::integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {
+    if (!object_->has(key) || object_->get(key).isEmpty()) return fallback;
+    const auto v = object_->get(key);
+    int64_t n = 0;
+    bool ok = v.isInteger();
+    if (ok) {
+        try {
+            n = v.convert<int64_t>();
+        } catch (const Poco::Exception&) {
+            ok = false;
+        }
+    }
+    if (!ok || n < min || n > max) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "'" + key + "' must be an integer between " + std::to_string(min) +
+                                                 " and " + std::to_string(max));
+    }
+    return n;
+}
+
+bool PluginConfig::boolean(const std::string& key, bool fallback) const {
+    if (!object_->has(key) || object_->get(key).isEmpty()) return fallback;
+    const auto v = object_->get(key);
+    if (!v.isBoolean()) throw Error(HA_ERR_INVALID_ARGUMENT, "'" + key + "' must be true or false");
+    return v.convert<bool>();
+}
+
+std::vector<std::string> PluginConfig::strings(const std::string& key, const std::vector<std::string>& fallback) const {
+    if (!object_->has(key) || object_->get(key).isEmpty()) return fallback;
+    auto a = object_->getArray(key);
+    if (!a) throw Error(HA_ERR_INVALID_ARGUMENT, "'" + key + "' must be a list of strings");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < a->size(); ++i) {
+        if (!a->get(i).isString()) throw Error(HA_ERR_INVALID_ARGUMENT, "'" + key + "' must be a list of strings");
+        out.push_back(a->get(i).extract<std::string>());
+    }
+    return out;
+}
+
+std::string toJson(const Poco::JSON::Object::Ptr& object) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(object, out);
+    return out.str();
+}
+
+Poco::JSON::Object::Ptr newObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+double rounded(double value, int decimals) {
+    if (!std::isfinite(value)) return 0.0;
+    const double f = std::pow(10.0, decimals);
+    return std::round(value * f) / f;
+}
+
+}  // namespace ha_plugins

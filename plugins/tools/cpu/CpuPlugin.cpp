@@ -1,0 +1,81 @@
+// Tool plugin "cpu": capability cpu.usage (usage from a background sample, per core, load
+// average, uptime, core count and model).
+#include "common/PluginConfig.h"
+#include "common/TextFile.h"
+#include "tools/cpu/CpuSampler.h"
+
+#include <homelab_assistant/plugin.hpp>
+
+#include <Poco/JSON/Array.h>
+
+#include <memory>
+
+namespace ha_plugins::cpu {
+
+using homelab_assistant::Call;
+using homelab_assistant::Error;
+using homelab_assistant::Host;
+using homelab_assistant::ToolSpec;
+
+class CpuTools {
+public:
+    CpuTools(const Host&, const std::string& configJson) {
+        const PluginConfig config(configJson);
+        procRoot_ = config.string("proc_root", "/proc");
+        const auto interval = std::chrono::milliseconds(config.integer("sample_interval_ms", 1000, 100, 60000));
+        if (!readTextFile(procRoot_ + "/stat")) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/stat");
+        model_ = parseModelName(readTextFile(procRoot_ + "/cpuinfo").value_or(""));
+        sampler_ = std::make_unique<CpuSampler>(procRoot_ + "/stat", interval);
+    }
+
+    std::vector<ToolSpec> tools() const {
+        ToolSpec usage;
+        usage.name = "cpu.usage";
+        usage.description =
+            "Current CPU usage in percent (overall and per core, measured over the last sampling interval), "
+            "I/O wait, load average over 1, 5 and 15 minutes, number of cores, CPU model and system uptime.";
+        usage.timeoutMs = 2000;
+        return {usage};
+    }
+
+    std::string invoke(const std::string& name, const Call& call) {
+        if (name != "cpu.usage") throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(call.remainingMs());
+        const std::optional<UsageSnapshot> usage = sampler_->latest(until);
+        if (!usage) {
+            throw Error(call.expired() ? HA_ERR_TIMEOUT : HA_ERR_UNAVAILABLE, "no CPU sample is available yet");
+        }
+        auto out = newObject();
+        out->set("usage_percent", rounded(usage->all.busyPercent, 1));
+        out->set("iowait_percent", rounded(usage->all.iowaitPercent, 1));
+        out->set("cores", static_cast<Poco::Int64>(usage->coreBusyPercent.size()));
+        Poco::JSON::Array::Ptr perCore = new Poco::JSON::Array;
+        for (double c : usage->coreBusyPercent) perCore->add(rounded(c, 1));
+        out->set("per_core_percent", perCore);
+        if (auto load = parseLoadAverage(readTextFile(procRoot_ + "/loadavg").value_or(""))) {
+            auto l = newObject();
+            l->set("1m", load->one);
+            l->set("5m", load->five);
+            l->set("15m", load->fifteen);
+            out->set("load_average", l);
+        }
+        if (auto up = parseUptime(readTextFile(procRoot_ + "/uptime").value_or(""))) {
+            out->set("uptime_seconds", static_cast<Poco::Int64>(*up));
+        }
+        out->set("sample_window_ms", static_cast<Poco::Int64>(usage->window.count()));
+        if (!model_.empty()) out->set("model", model_);
+        return toJson(out);
+    }
+
+private:
+    std::string procRoot_;
+    std::string model_;
+    std::unique_ptr<CpuSampler> sampler_;
+};
+
+const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "cpu", "CPU",
+                                          HA_PLUGIN_VERSION, "CPU usage, load average and uptime from /proc."};
+
+}  // namespace ha_plugins::cpu
+
+HA_DEFINE_TOOLS_PLUGIN(ha_plugins::cpu::CpuTools, ha_plugins::cpu::kDescriptor)

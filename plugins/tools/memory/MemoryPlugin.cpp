@@ -1,0 +1,76 @@
+// Tool plugin "memory": capability memory.usage (RAM, swap, ZFS ARC) from /proc.
+#include "common/PluginConfig.h"
+#include "common/TextFile.h"
+#include "tools/memory/MemInfo.h"
+
+#include <homelab_assistant/plugin.hpp>
+
+namespace ha_plugins::memory {
+
+using homelab_assistant::Call;
+using homelab_assistant::Error;
+using homelab_assistant::Host;
+using homelab_assistant::ToolSpec;
+
+namespace {
+double percentOf(uint64_t part, uint64_t whole) {
+    return whole == 0 ? 0.0 : rounded(static_cast<double>(part) * 100.0 / static_cast<double>(whole), 1);
+}
+Poco::Int64 i64(uint64_t v) { return static_cast<Poco::Int64>(v); }
+}  // namespace
+
+class MemoryTools {
+public:
+    MemoryTools(const Host&, const std::string& configJson) {
+        const PluginConfig config(configJson);
+        procRoot_ = config.string("proc_root", "/proc");
+        if (!readTextFile(procRoot_ + "/meminfo")) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/meminfo");
+    }
+
+    std::vector<ToolSpec> tools() const {
+        ToolSpec usage;
+        usage.name = "memory.usage";
+        usage.description =
+            "Memory usage: total, used, available and free RAM in bytes, percent used, buffers and page cache, "
+            "swap usage, and the size of the ZFS ARC cache when ZFS is in use (ARC memory counts as used but is "
+            "released on demand).";
+        usage.timeoutMs = 2000;
+        return {usage};
+    }
+
+    std::string invoke(const std::string& name, const Call&) {
+        if (name != "memory.usage") throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
+        const auto text = readTextFile(procRoot_ + "/meminfo");
+        const auto m = text ? parseMemInfo(*text) : std::nullopt;
+        if (!m) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/meminfo");
+        const uint64_t used = m->total - m->available;
+        auto out = newObject();
+        out->set("total_bytes", i64(m->total));
+        out->set("used_bytes", i64(used));
+        out->set("available_bytes", i64(m->available));
+        out->set("free_bytes", i64(m->free));
+        out->set("buffers_bytes", i64(m->buffers));
+        out->set("cached_bytes", i64(m->cached));
+        out->set("used_percent", percentOf(used, m->total));
+        auto swap = newObject();
+        swap->set("total_bytes", i64(m->swapTotal));
+        swap->set("used_bytes", i64(m->swapTotal - m->swapFree));
+        swap->set("free_bytes", i64(m->swapFree));
+        swap->set("used_percent", percentOf(m->swapTotal - m->swapFree, m->swapTotal));
+        out->set("swap", swap);
+        if (auto arc = readTextFile(procRoot_ + "/spl/kstat/zfs/arcstats")) {
+            if (auto size = parseArcSize(*arc)) out->set("zfs_arc_bytes", i64(*size));
+        }
+        return toJson(out);
+    }
+
+private:
+    std::string procRoot_;
+};
+
+const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "memory", "Memory",
+                                          HA_PLUGIN_VERSION, "RAM, swap and ZFS ARC usage from /proc."};
+
+}  // namespace ha_plugins::memory
+
+HA_DEFINE_TOOLS_PLUGIN(ha_plugins::memory::MemoryTools, ha_plugins::memory::kDescriptor)
