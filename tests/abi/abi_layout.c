@@ -1,0 +1,77 @@
+/* Pins the ABI 1.0 struct layout on LP64 platforms. Compiled as strict C99 with -pedantic
+ * -Werror, so it also proves the SDK headers are plain C99. A layout change fails the build:
+ * that is an ABI break and needs a new major version (see the changelog in abi.h). */
+#include <homelab_assistant/abi.h>
+#include <homelab_assistant/provider.h>
+#include <homelab_assistant/tools.h>
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define PIN(name, cond) typedef char pin_##name[(cond) ? 1 : -1]
+
+#if defined(__LP64__)
+PIN(entry_size, sizeof(ha_plugin_entry) == 48);
+PIN(entry_struct_size, offsetof(ha_plugin_entry, struct_size) == 0);
+PIN(entry_abi_major, offsetof(ha_plugin_entry, abi_major) == 4);
+PIN(entry_abi_minor, offsetof(ha_plugin_entry, abi_minor) == 8);
+PIN(entry_descriptor, offsetof(ha_plugin_entry, descriptor) == 16);
+PIN(entry_create, offsetof(ha_plugin_entry, create) == 24);
+PIN(entry_destroy, offsetof(ha_plugin_entry, destroy) == 32);
+PIN(entry_get_interface, offsetof(ha_plugin_entry, get_interface) == 40);
+
+PIN(descriptor_size, sizeof(ha_plugin_descriptor) == 48);
+PIN(descriptor_kinds, offsetof(ha_plugin_descriptor, kinds) == 4);
+PIN(descriptor_id, offsetof(ha_plugin_descriptor, id) == 16);
+PIN(descriptor_name, offsetof(ha_plugin_descriptor, name) == 24);
+PIN(descriptor_version, offsetof(ha_plugin_descriptor, version) == 32);
+PIN(descriptor_description, offsetof(ha_plugin_descriptor, description) == 40);
+
+PIN(host_api_size, sizeof(ha_host_api) == 32);
+PIN(host_api_ctx, offsetof(ha_host_api, host_ctx) == 16);
+PIN(host_api_log, offsetof(ha_host_api, log) == 24);
+
+PIN(sink_size, sizeof(ha_sink) == 24);
+PIN(sink_ctx, offsetof(ha_sink, ctx) == 8);
+PIN(sink_write, offsetof(ha_sink, write) == 16);
+
+PIN(call_size, sizeof(ha_call) == 48);
+PIN(call_deadline, offsetof(ha_call, deadline_ns) == 8);
+PIN(call_input, offsetof(ha_call, input) == 16);
+PIN(call_input_len, offsetof(ha_call, input_len) == 24);
+PIN(call_output, offsetof(ha_call, output) == 32);
+PIN(call_error, offsetof(ha_call, error) == 40);
+
+PIN(tool_info_size, sizeof(ha_tool_info) == 40);
+PIN(tool_info_effect, offsetof(ha_tool_info, effect) == 4);
+PIN(tool_info_timeout, offsetof(ha_tool_info, timeout_ms) == 8);
+PIN(tool_info_name, offsetof(ha_tool_info, name) == 16);
+PIN(tool_info_description, offsetof(ha_tool_info, description) == 24);
+PIN(tool_info_schema, offsetof(ha_tool_info, input_schema) == 32);
+
+PIN(tools_v1_size, sizeof(ha_tools_v1) == 32);
+PIN(tools_v1_count, offsetof(ha_tools_v1, count) == 8);
+PIN(tools_v1_get, offsetof(ha_tools_v1, get) == 16);
+PIN(tools_v1_invoke, offsetof(ha_tools_v1, invoke) == 24);
+
+PIN(provider_v1_size, sizeof(ha_provider_v1) == 16);
+PIN(provider_v1_chat, offsetof(ha_provider_v1, chat) == 8);
+#else
+#error "the layout pins are written for LP64 platforms"
+#endif
+
+/* Values of the constants are part of the ABI too. */
+PIN(abi_major, HA_ABI_MAJOR == 1u);
+PIN(status_codes, HA_OK == 0 && HA_ERR_INVALID_ARGUMENT == -1 && HA_ERR_NOT_FOUND == -2 &&
+                      HA_ERR_UNAVAILABLE == -3 && HA_ERR_TIMEOUT == -4 && HA_ERR_INTERNAL == -5 &&
+                      HA_ERR_UNSUPPORTED == -6 && HA_ERR_DENIED == -7 && HA_ERR_RATE_LIMITED == -8 &&
+                      HA_ERR_QUOTA == -9 && HA_ERR_TOO_LARGE == -10);
+PIN(kinds, HA_KIND_TOOLS == 1u && HA_KIND_PROVIDER == 2u);
+PIN(effects, HA_EFFECT_READ_ONLY == 1u && HA_EFFECT_MUTATING == 2u);
+
+int main(void) {
+    printf("ABI %u.%u layout pinned: entry %lu, descriptor %lu, call %lu, tool_info %lu bytes\n", HA_ABI_MAJOR,
+           HA_ABI_MINOR, (unsigned long)sizeof(ha_plugin_entry), (unsigned long)sizeof(ha_plugin_descriptor),
+           (unsigned long)sizeof(ha_call), (unsigned long)sizeof(ha_tool_info));
+    return 0;
+}

@@ -1,0 +1,105 @@
+# Helpers for the integration tests: a private work directory, a self-signed certificate, the
+# real server started on 127.0.0.1 (port chosen by the kernel), curl requests and assertions.
+# Source it; then use ha_start/ha_stop, req and check. Every network call goes to 127.0.0.1.
+
+PASS=0
+FAIL=0
+WORK=$(mktemp -d /tmp/ha-it-XXXXXX)
+chmod 755 "$WORK"
+trap 'ha_cleanup' EXIT
+
+ha_cleanup() {
+  local pid
+  for pid in ${HA_PIDS:-}; do kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+check() {  # check "description" command...
+  local what=$1
+  shift
+  if "$@"; then
+    PASS=$((PASS + 1))
+    echo "  ok   $what"
+  else
+    FAIL=$((FAIL + 1))
+    echo "  FAIL $what"
+    [ -n "${BODY_FILE:-}" ] && [ -f "$BODY_FILE" ] && echo "       last status $STATUS, body: $(head -c 600 "$BODY_FILE")"
+  fi
+}
+
+finish() {
+  echo "$PASS passed, $FAIL failed"
+  [ "$FAIL" -eq 0 ]
+}
+
+ha_make_cert() {  # ha_make_cert DIR -> DIR/tls/{cert,key}.pem for 127.0.0.1
+  mkdir -p "$1/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$1/tls/key.pem" -out "$1/tls/cert.pem" -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
+}
+
+# ha_start NAME CONFIG_BODY [VAR=value ...]: writes $WORK/NAME/config.yaml (listen/tls/audit are
+# added), starts the server with the given environment and waits until it listens.
+# Sets URL, PID, DIR (the instance directory) and LOG.
+ha_start() {
+  local name=$1 body=$2
+  shift 2
+  DIR=$WORK/$name
+  mkdir -p "$DIR"
+  ha_make_cert "$DIR"
+  [ -f "$DIR/policy.yaml" ] || printf 'allow: ["cpu.*", "memory.*", "disk.*", "docker.*"]\n' >"$DIR/policy.yaml"
+  printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: audit.jsonl\n%s\n' "$body" >"$DIR/config.yaml"
+  LOG=$DIR/server.log
+  env "$@" "$HA_BINARY" --config "$DIR/config.yaml" >"$LOG" 2>&1 &
+  PID=$!
+  HA_PIDS="${HA_PIDS:-} $PID"
+  local i port=""
+  for i in $(seq 1 100); do
+    port=$(sed -n 's/.*listening on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$LOG" | head -1)
+    [ -n "$port" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$port" ]; then
+    echo "server $name did not start:"
+    cat "$LOG"
+    return 1
+  fi
+  URL=https://127.0.0.1:$port
+  CACERT=$DIR/tls/cert.pem
+}
+
+ha_stop() {  # ha_stop PID: SIGTERM, expects a clean exit
+  kill -TERM "$1"
+  local rc=0
+  wait "$1" || rc=$?
+  return $rc
+}
+
+# req METHOD PATH [curl args...]: sets STATUS, BODY (text) and HEADERS (file).
+req() {
+  local method=$1 path=$2
+  shift 2
+  BODY_FILE=$WORK/body
+  HEADERS=$WORK/headers
+  STATUS=$(curl -sS --max-time 30 --cacert "$CACERT" -X "$method" -o "$BODY_FILE" -D "$HEADERS" \
+    -w '%{http_code}' "$@" "$URL$path") || STATUS=000
+  BODY=$(cat "$BODY_FILE")
+}
+
+status_is() { [ "$STATUS" = "$1" ]; }
+body_has() { grep -qF -- "$1" "$BODY_FILE"; }
+json_eq() { [ "$(jq -r "$1" "$BODY_FILE" 2>/dev/null)" = "$2" ]; }
+header_has() { grep -qi -- "^$1" "$HEADERS"; }
+is_error_json() { jq -e '.error | type == "string" and length > 0' "$BODY_FILE" >/dev/null 2>&1; }
+
+# Same rounding as the host's humanBytes(): 2 decimals below 10, 1 below 100, else none.
+human_bytes() {
+  awk -v b="$1" 'BEGIN {
+    split("B KiB MiB GiB TiB PiB", u, " "); i = 1; v = b;
+    while (v >= 1024 && i < 6) { v /= 1024; i++ }
+    if (i == 1) { printf "%d B", b; exit }
+    d = (v < 10) ? 2 : ((v < 100) ? 1 : 0);
+    printf ("%." d "f %s"), v, u[i] }'
+}

@@ -1,0 +1,12 @@
+#!/bin/bash
+# Installs what the tests need (Debian packages, as root or through sudo), builds everything
+# with AddressSanitizer and UndefinedBehaviorSanitizer, warnings as errors, and runs every test.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build-tests}
+
+"$ROOT/packaging/install-deps.sh" test
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DHA_SANITIZE=ON -DHA_WERROR=ON >/dev/null
+cmake --build "$BUILD" -j"$(nproc)"
+cd "$BUILD"
+ctest --output-on-failure --timeout 900 "$@"

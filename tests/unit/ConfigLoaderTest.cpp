@@ -1,0 +1,186 @@
+#include "TestSupport.h"
+#include "config/ConfigLoader.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <map>
+
+namespace ha {
+
+class ConfigLoaderTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ConfigLoaderTest);
+    CPPUNIT_TEST(testDefaultsWithoutFile);
+    CPPUNIT_TEST(testFileValuesAndRelativePaths);
+    CPPUNIT_TEST(testEnvironmentOverrides);
+    CPPUNIT_TEST(testEmptyEnvironmentValuesAreUnset);
+    CPPUNIT_TEST(testRefusesToStartWithoutApiKey);
+    CPPUNIT_TEST(testRejectsWeakApiKey);
+    CPPUNIT_TEST(testErrorsNameFileAndLine);
+    CPPUNIT_TEST(testBadEnvironmentValues);
+    CPPUNIT_TEST(testMissingExplicitFile);
+    CPPUNIT_TEST(testPluginSettingsBecomeJson);
+    CPPUNIT_TEST(testLogLevelSpellings);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::map<std::string, std::string> env_;
+    ConfigLoader loader(const std::string& defaultFile = "/nonexistent/config.yaml") {
+        auto env = env_;
+        return ConfigLoader({defaultFile, "/usr/lib/test/plugins"},
+                            [env](const std::string& n) -> std::optional<std::string> {
+                                auto it = env.find(n);
+                                if (it == env.end()) return std::nullopt;
+                                return it->second;
+                            });
+    }
+    template <class Fn>
+    std::string errorOf(Fn fn) {
+        try {
+            fn();
+        } catch (const ConfigError& e) {
+            return e.what();
+        }
+        return "";
+    }
+
+public:
+    void setUp() override { env_ = {{"API_KEY", "0123456789abcdef-test"}}; }
+
+    void testDefaultsWithoutFile() {
+        const Config c = loader().load("");
+        CPPUNIT_ASSERT_EQUAL(std::string(""), c.sourceFile);
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:8443"), c.server.listen);
+        CPPUNIT_ASSERT_EQUAL(int64_t(60), c.rateLimit.requests);
+        CPPUNIT_ASSERT_EQUAL(int64_t(60), c.rateLimit.windowSeconds);
+        CPPUNIT_ASSERT_EQUAL(std::string("auto"), c.llm.provider);
+        CPPUNIT_ASSERT_EQUAL(std::string("/usr/lib/test/plugins"), c.plugins.directory);
+        CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/policy.yaml"), c.policyFile);
+        CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/tls/cert.pem"), c.server.tlsCertificate);
+        CPPUNIT_ASSERT_EQUAL(std::string("/var/log/homelab-assistant/audit.jsonl"), c.auditPath);
+        CPPUNIT_ASSERT_EQUAL(std::string("https://api.groq.com/openai/v1"), c.llm.providers.at("groq").baseUrl);
+    }
+
+    void testFileValuesAndRelativePaths() {
+        test::TempDir dir;
+        test::writeFile(dir.file("config.yaml"),
+                        "server:\n  listen: \"[::1]:9443\"\n  threads: 8\n  tls_certificate: certs/c.pem\n"
+                        "rate_limit:\n  requests: 5\n  window: 10\nllm:\n  provider: offline\n  max_tool_rounds: 3\n"
+                        "  openai:\n    base_url: http://127.0.0.1:8080/v1\n    model: local\n"
+                        "policy: /etc/p.yaml\naudit:\n  path: logs/audit.jsonl\nlog_level: DEBUG\n");
+        const Config c = loader().load(dir.file("config.yaml"));
+        CPPUNIT_ASSERT_EQUAL(dir.file("config.yaml"), c.sourceFile);
+        CPPUNIT_ASSERT_EQUAL(std::string("[::1]:9443"), c.server.listen);
+        CPPUNIT_ASSERT_EQUAL(int64_t(8), c.server.threads);
+        CPPUNIT_ASSERT_EQUAL(dir.file("certs/c.pem"), c.server.tlsCertificate);
+        CPPUNIT_ASSERT_EQUAL(dir.file("tls/key.pem"), c.server.tlsPrivateKey);
+        CPPUNIT_ASSERT_EQUAL(int64_t(5), c.rateLimit.requests);
+        CPPUNIT_ASSERT_EQUAL(int64_t(10), c.rateLimit.windowSeconds);
+        CPPUNIT_ASSERT_EQUAL(std::string("offline"), c.llm.provider);
+        CPPUNIT_ASSERT_EQUAL(int64_t(3), c.llm.maxToolRounds);
+        CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8080/v1"), c.llm.providers.at("openai").baseUrl);
+        CPPUNIT_ASSERT_EQUAL(std::string("/etc/p.yaml"), c.policyFile);
+        CPPUNIT_ASSERT_EQUAL(dir.file("logs/audit.jsonl"), c.auditPath);
+        CPPUNIT_ASSERT_EQUAL(std::string("debug"), c.logLevel);
+    }
+
+    void testEnvironmentOverrides() {
+        test::TempDir dir;
+        test::writeFile(dir.file("config.yaml"),
+                        "auth:\n  api_key: from-the-file-0123456789\nrate_limit:\n  requests: 5\nlog_level: error\n");
+        env_ = {{"API_KEY", "from-the-environment-0123"}, {"LLM_PROVIDER", "Groq"}, {"GROQ_API_KEY", "gsk_x"},
+                {"OPENAI_API_KEY", "sk-y"},           {"RATE_LIMIT_REQUESTS", "7"}, {"RATE_LIMIT_WINDOW", "30"},
+                {"LOG_LEVEL", "WARNING"}};
+        const Config c = loader().load(dir.file("config.yaml"));
+        CPPUNIT_ASSERT_EQUAL(std::string("from-the-environment-0123"), c.apiKey);
+        CPPUNIT_ASSERT_EQUAL(std::string("groq"), c.llm.provider);
+        CPPUNIT_ASSERT_EQUAL(std::string("gsk_x"), c.llm.providers.at("groq").apiKey);
+        CPPUNIT_ASSERT_EQUAL(std::string("sk-y"), c.llm.providers.at("openai").apiKey);
+        CPPUNIT_ASSERT_EQUAL(int64_t(7), c.rateLimit.requests);
+        CPPUNIT_ASSERT_EQUAL(int64_t(30), c.rateLimit.windowSeconds);
+        CPPUNIT_ASSERT_EQUAL(std::string("warning"), c.logLevel);
+    }
+
+    void testEmptyEnvironmentValuesAreUnset() {
+        test::TempDir dir;
+        test::writeFile(dir.file("config.yaml"), "auth:\n  api_key: from-the-file-0123456789\n");
+        env_ = {{"API_KEY", ""}, {"LLM_PROVIDER", " "}};
+        const Config c = loader().load(dir.file("config.yaml"));
+        CPPUNIT_ASSERT_EQUAL(std::string("from-the-file-0123456789"), c.apiKey);
+        CPPUNIT_ASSERT_EQUAL(std::string("auto"), c.llm.provider);
+    }
+
+    void testRefusesToStartWithoutApiKey() {
+        env_.clear();
+        const std::string err = errorOf([&] { loader().load(""); });
+        CPPUNIT_ASSERT_MESSAGE(err, err.find("no API key configured") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(err, err.find("API_KEY") != std::string::npos);
+        // Commands that do not serve may run without one.
+        CPPUNIT_ASSERT_NO_THROW(loader().load("", false));
+    }
+
+    void testRejectsWeakApiKey() {
+        env_ = {{"API_KEY", "short"}};
+        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("too short") != std::string::npos);
+        env_ = {{"API_KEY", "has a space in it 0123"}};
+        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("printable ASCII") != std::string::npos);
+    }
+
+    void testErrorsNameFileAndLine() {
+        test::TempDir dir;
+        const auto check = [&](const std::string& yaml, const std::string& fragment) {
+            test::writeFile(dir.file("config.yaml"), yaml);
+            const std::string err = errorOf([&] { loader().load(dir.file("config.yaml")); });
+            CPPUNIT_ASSERT_MESSAGE("'" + err + "' lacks '" + fragment + "'", err.find(fragment) != std::string::npos);
+        };
+        const std::string f = dir.file("config.yaml");
+        check("server:\n  threds: 4\n", f + ":2: unknown key 'server.threds'");
+        check("server:\n  threads: many\n", f + ":2: 'server.threads' must be an integer between 2 and 1024");
+        check("server:\n  threads: 100000\n", f + ":2: 'server.threads' must be an integer");
+        check("rate_limit: [1, 2]\n", f + ":1: 'rate_limit' must be a mapping");
+        check("server:\n  listen: [unclosed\n", f + ":");
+        check("llm:\n  provider: gemini\n", "unknown LLM provider 'gemini'");
+        check("llm:\n  groq:\n    base_url: ftp://x\n", "llm.groq.base_url must be an http:// or https:// URL");
+        check("log_level: loud\n", f + ":1: 'log_level' must be one of");
+    }
+
+    void testBadEnvironmentValues() {
+        env_["RATE_LIMIT_REQUESTS"] = "sixty";
+        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("RATE_LIMIT_REQUESTS must be an integer") != std::string::npos);
+        env_["RATE_LIMIT_REQUESTS"] = "0";
+        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("RATE_LIMIT_REQUESTS") != std::string::npos);
+        env_.erase("RATE_LIMIT_REQUESTS");
+        env_["LOG_LEVEL"] = "chatty";
+        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("LOG_LEVEL") != std::string::npos);
+        env_.erase("LOG_LEVEL");
+        env_["LLM_PROVIDER"] = "claude";
+        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("unknown LLM provider") != std::string::npos);
+    }
+
+    void testMissingExplicitFile() {
+        const std::string err = errorOf([&] { loader().load("/nonexistent/custom.yaml"); });
+        CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/custom.yaml: configuration file not found"), err);
+    }
+
+    void testPluginSettingsBecomeJson() {
+        test::TempDir dir;
+        test::writeFile(dir.file("config.yaml"),
+                        "plugins:\n  settings:\n    disk:\n      paths: [/, /mnt/tank]\n      max_filesystems: 5\n"
+                        "    docker:\n      socket: \"/run/docker.sock\"\n      verbose: true\n    empty:\n");
+        const Config c = loader().load(dir.file("config.yaml"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"paths":["/","/mnt/tank"],"max_filesystems":5})"),
+                             c.plugins.settingsJson.at("disk"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"socket":"/run/docker.sock","verbose":true})"),
+                             c.plugins.settingsJson.at("docker"));
+        CPPUNIT_ASSERT_EQUAL(std::string("{}"), c.plugins.settingsJson.at("empty"));
+    }
+
+    void testLogLevelSpellings() {
+        CPPUNIT_ASSERT_EQUAL(std::string("information"), *ConfigLoader::normalizeLogLevel("INFO"));
+        CPPUNIT_ASSERT_EQUAL(std::string("warning"), *ConfigLoader::normalizeLogLevel("warn"));
+        CPPUNIT_ASSERT_EQUAL(std::string("critical"), *ConfigLoader::normalizeLogLevel("CRITICAL"));
+        CPPUNIT_ASSERT(!ConfigLoader::normalizeLogLevel("verbose"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ConfigLoaderTest);
+
+}  // namespace ha

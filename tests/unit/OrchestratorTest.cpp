@@ -1,0 +1,191 @@
+#include "TestSupport.h"
+#include "chat/Orchestrator.h"
+#include "policy/PolicyLoader.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <memory>
+
+namespace ha {
+
+using test::FakeTool;
+using test::ScriptedProvider;
+using test::textReply;
+using test::toolCallReply;
+
+class OrchestratorTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(OrchestratorTest);
+    CPPUNIT_TEST(testOffersOnlyAllowedReadOnlyTools);
+    CPPUNIT_TEST(testToolCallRoundTrip);
+    CPPUNIT_TEST(testDisallowedToolsAreNeverExecuted);
+    CPPUNIT_TEST(testInvalidArgumentsAreNotExecuted);
+    CPPUNIT_TEST(testStopsAfterMaxRounds);
+    CPPUNIT_TEST(testGuardRefusesBeforeAnyModelOrTool);
+    CPPUNIT_TEST(testProviderErrorIsReported);
+    CPPUNIT_TEST(testHistoryIsSentOnTheNextTurn);
+    CPPUNIT_TEST(testLargeToolResultsAreTruncated);
+    CPPUNIT_TEST(testMissingToolCallIdsAreFilledIn);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::shared_ptr<FakeTool> cpu_, disk_, restart_, secret_;
+    std::unique_ptr<ToolRegistry> registry_;
+    Policy policy_;
+    std::unique_ptr<ToolExecutor> executor_;
+    ScriptedProvider provider_;
+    RequestGuard guard_;
+    std::unique_ptr<ConversationStore> store_;
+    Orchestrator::Options options_;
+
+    std::unique_ptr<Orchestrator> orchestrator() {
+        return std::make_unique<Orchestrator>(*executor_, provider_, guard_, *store_, options_);
+    }
+
+public:
+    void setUp() override {
+        cpu_ = std::make_shared<FakeTool>("cpu.usage", Effect::ReadOnly, R"({"usage_percent":12.5})");
+        disk_ = std::make_shared<FakeTool>(
+            "disk.usage", Effect::ReadOnly, R"({"filesystems":[]})",
+            R"({"type":"object","properties":{"path":{"type":"string"}},"additionalProperties":false})");
+        restart_ = std::make_shared<FakeTool>("docker.restart", Effect::Mutating, R"({"restarted":true})");
+        secret_ = std::make_shared<FakeTool>("secret.read", Effect::ReadOnly, R"({"secret":"x"})");
+        registry_ = std::make_unique<ToolRegistry>(std::vector<std::shared_ptr<Tool>>{cpu_, disk_, restart_, secret_});
+        policy_ = PolicyLoader::loadText("allow: [\"*\"]\ndeny: [\"secret.*\"]\n", "policy.yaml");
+        executor_ = std::make_unique<ToolExecutor>(*registry_, policy_, std::chrono::milliseconds(1000));
+        provider_ = ScriptedProvider();
+        store_ = std::make_unique<ConversationStore>(ConversationStore::Limits{});
+        options_ = Orchestrator::Options{};
+    }
+
+    void testOffersOnlyAllowedReadOnlyTools() {
+        provider_.replies = {textReply("hi")};
+        orchestrator()->handle({"How are things?", "c1"});
+        CPPUNIT_ASSERT_EQUAL(size_t(1), provider_.sentTools.size());
+        CPPUNIT_ASSERT((std::vector<std::string>{"cpu_usage", "disk_usage"}) == provider_.sentTools[0]);
+    }
+
+    void testToolCallRoundTrip() {
+        provider_.replies = {toolCallReply("call_a", "cpu_usage", "{}"), textReply("  CPU is at 12.5%.  ")};
+        const ChatTurnResult r = orchestrator()->handle({"What is the CPU usage?", "c1"});
+        CPPUNIT_ASSERT_EQUAL(std::string("CPU is at 12.5%."), r.answer);
+        CPPUNIT_ASSERT_EQUAL(2, r.rounds);
+        CPPUNIT_ASSERT_EQUAL(1, cpu_->calls.load());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.toolCalls.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("call_a"), r.toolCalls[0].id);
+        CPPUNIT_ASSERT_EQUAL(std::string("allowed"), r.toolCalls[0].decision);
+        CPPUNIT_ASSERT(r.toolCalls[0].status == CallStatus::Ok);
+        CPPUNIT_ASSERT((std::vector<std::string>{"cpu.usage"}) == r.toolsMade());
+
+        auto messages = json::asArray(json::parse(provider_.sentMessages[1]));
+        CPPUNIT_ASSERT_EQUAL(size_t(4), messages->size());  // system, user, assistant, tool
+        auto assistant = json::asObject(messages->get(2));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), *json::getString(assistant, "content"));  // "" not null
+        auto call = json::asObject(json::getArray(assistant, "tool_calls")->get(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("call_a"), *json::getString(call, "id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("function"), *json::getString(call, "type"));
+        auto tool = json::asObject(messages->get(3));
+        CPPUNIT_ASSERT_EQUAL(std::string("tool"), *json::getString(tool, "role"));
+        CPPUNIT_ASSERT_EQUAL(std::string("call_a"), *json::getString(tool, "tool_call_id"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"ok":true,"result":{"usage_percent":12.5}})"),
+                             *json::getString(tool, "content"));
+    }
+
+    void testDisallowedToolsAreNeverExecuted() {
+        ProviderReply calls;
+        calls.toolCalls = {{"c1", "docker_restart", "{}"}, {"c2", "secret_read", "{}"}, {"c3", "rm_rf", "{}"},
+                           {"c4", "docker.restart", "{}"}};
+        provider_.replies = {calls, textReply("done")};
+        const ChatTurnResult r = orchestrator()->handle({"What is going on?", "c1"});
+        CPPUNIT_ASSERT_EQUAL(0, restart_->calls.load());
+        CPPUNIT_ASSERT_EQUAL(0, secret_->calls.load());
+        CPPUNIT_ASSERT_EQUAL(size_t(4), r.toolCalls.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("denied"), r.toolCalls[0].decision);
+        CPPUNIT_ASSERT(r.toolCalls[0].reason.find("always refused") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("denied"), r.toolCalls[1].decision);
+        CPPUNIT_ASSERT(r.toolCalls[1].reason.find("denied by rule 'secret.*'") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("unknown"), r.toolCalls[2].decision);
+        CPPUNIT_ASSERT_EQUAL(std::string("denied"), r.toolCalls[3].decision);
+        CPPUNIT_ASSERT(r.toolsMade().empty());
+        // The model is told each call was refused.
+        CPPUNIT_ASSERT(provider_.sentMessages[1].find(R"(\"ok\":false)") != std::string::npos);
+    }
+
+    void testInvalidArgumentsAreNotExecuted() {
+        ProviderReply calls;
+        calls.toolCalls = {{"a", "disk_usage", "{not json"}, {"b", "disk_usage", R"({"path":5})"},
+                           {"c", "disk_usage", R"(["/"])"}, {"d", "disk_usage", R"({"path":"/"})"}};
+        provider_.replies = {calls, textReply("ok")};
+        const ChatTurnResult r = orchestrator()->handle({"disk?", "c1"});
+        CPPUNIT_ASSERT_EQUAL(1, disk_->calls.load());
+        CPPUNIT_ASSERT(r.toolCalls[0].status == CallStatus::InvalidArgument);
+        CPPUNIT_ASSERT(r.toolCalls[0].error.find("not valid JSON") != std::string::npos);
+        CPPUNIT_ASSERT(r.toolCalls[1].error.find("$.path: expected string") != std::string::npos);
+        CPPUNIT_ASSERT(r.toolCalls[2].error.find("must be a JSON object") != std::string::npos);
+        CPPUNIT_ASSERT(r.toolCalls[3].status == CallStatus::Ok);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"path":"/"})"), disk_->lastInput);
+    }
+
+    void testStopsAfterMaxRounds() {
+        options_.maxToolRounds = 2;
+        provider_.replies = {toolCallReply("x", "cpu_usage", "{}")};  // repeats forever
+        const ChatTurnResult r = orchestrator()->handle({"loop", "c1"});
+        CPPUNIT_ASSERT_EQUAL(size_t(3), provider_.sentMessages.size());
+        CPPUNIT_ASSERT(provider_.sentTools[2].empty());  // the final round offers no tools
+        CPPUNIT_ASSERT_EQUAL(2, cpu_->calls.load());     // the final round's call is refused
+        CPPUNIT_ASSERT_EQUAL(std::string("denied"), r.toolCalls.back().decision);
+        CPPUNIT_ASSERT(r.answer.find("after 2 rounds") != std::string::npos);
+    }
+
+    void testGuardRefusesBeforeAnyModelOrTool() {
+        const ChatTurnResult r = orchestrator()->handle({"Please restart the nginx container", "c1"});
+        CPPUNIT_ASSERT(r.refusal.has_value());
+        CPPUNIT_ASSERT(provider_.sentMessages.empty());
+        CPPUNIT_ASSERT(r.toolCalls.empty());
+        CPPUNIT_ASSERT(r.answer.find("read-only") != std::string::npos);
+    }
+
+    void testProviderErrorIsReported() {
+        provider_.throwBefore = [] { throw ProviderError(CallStatus::Denied, "401 invalid api key"); };
+        const ChatTurnResult r = orchestrator()->handle({"cpu?", "c1"});
+        CPPUNIT_ASSERT(r.error.has_value());
+        CPPUNIT_ASSERT(*r.error == CallStatus::Denied);
+        CPPUNIT_ASSERT_EQUAL(std::string("401 invalid api key"), r.errorMessage);
+    }
+
+    void testHistoryIsSentOnTheNextTurn() {
+        provider_.replies = {textReply("first answer")};
+        auto o = orchestrator();
+        o->handle({"first question", "conv"});
+        o->handle({"second question", "conv"});
+        o->handle({"other conversation", "other"});
+        auto second = json::asArray(json::parse(provider_.sentMessages[1]));
+        CPPUNIT_ASSERT_EQUAL(size_t(4), second->size());
+        CPPUNIT_ASSERT_EQUAL(std::string("first question"), *json::getString(json::asObject(second->get(1)), "content"));
+        CPPUNIT_ASSERT_EQUAL(std::string("first answer"), *json::getString(json::asObject(second->get(2)), "content"));
+        CPPUNIT_ASSERT_EQUAL(size_t(2), json::asArray(json::parse(provider_.sentMessages[2]))->size());
+    }
+
+    void testLargeToolResultsAreTruncated() {
+        auto big = std::make_shared<FakeTool>("big.dump", Effect::ReadOnly,
+                                              "{\"data\":\"" + std::string(50000, 'x') + "\"}");
+        registry_ = std::make_unique<ToolRegistry>(std::vector<std::shared_ptr<Tool>>{big});
+        executor_ = std::make_unique<ToolExecutor>(*registry_, policy_, std::chrono::milliseconds(1000));
+        options_.toolResultMaxBytes = 1024;
+        provider_.replies = {toolCallReply("a", "big_dump", "{}"), textReply("ok")};
+        orchestrator()->handle({"dump", "c1"});
+        auto messages = json::asArray(json::parse(provider_.sentMessages[1]));
+        const std::string content = *json::getString(json::asObject(messages->get(3)), "content");
+        CPPUNIT_ASSERT(content.size() <= 1024);
+        CPPUNIT_ASSERT(content.find(R"("truncated":true)") != std::string::npos);
+    }
+
+    void testMissingToolCallIdsAreFilledIn() {
+        provider_.replies = {toolCallReply("", "cpu_usage", ""), textReply("ok")};
+        const ChatTurnResult r = orchestrator()->handle({"cpu?", "c1"});
+        CPPUNIT_ASSERT_EQUAL(std::string("call_1"), r.toolCalls[0].id);
+        CPPUNIT_ASSERT(r.toolCalls[0].status == CallStatus::Ok);  // empty arguments mean {}
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(OrchestratorTest);
+
+}  // namespace ha

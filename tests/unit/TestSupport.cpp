@@ -1,0 +1,99 @@
+#include "TestSupport.h"
+
+#include "util/Json.h"
+
+#include <Poco/File.h>
+#include <Poco/TemporaryFile.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/stat.h>
+
+namespace ha::test {
+
+TempDir::TempDir() {
+    char pattern[] = "/tmp/ha-test-XXXXXX";
+    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+    ::chmod(path_.c_str(), 0755);
+}
+
+TempDir::~TempDir() {
+    try {
+        Poco::File(path_).remove(true);
+    } catch (...) {
+    }
+}
+
+void writeFile(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + path);
+    out << content;
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void copyFile(const std::string& from, const std::string& to) {
+    writeFile(to, readFile(from));
+    ::chmod(to.c_str(), 0755);
+}
+
+FakeTool::FakeTool(std::string capability, Effect effect, std::string resultJson, std::string schema)
+    : result_(std::move(resultJson)) {
+    info_.capability = capability;
+    info_.function = capability;
+    for (char& c : info_.function) {
+        if (c == '.') c = '_';
+    }
+    info_.description = "fake " + capability;
+    info_.inputSchema = schema;
+    info_.inputSchemaObject = json::parseObject(schema);
+    info_.effect = effect;
+    info_.pluginId = "fake";
+}
+
+ToolOutput FakeTool::invoke(const std::string& inputJson, Deadline) {
+    ++calls;
+    lastInput = inputJson;
+    ToolOutput out;
+    out.status = status;
+    if (status == CallStatus::Ok) out.result = json::parse(result_);
+    else out.error = "fake failure";
+    return out;
+}
+
+ProviderReply ScriptedProvider::chat(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools,
+                                     Deadline) {
+    sentMessages.push_back(json::stringify(messages));
+    std::vector<std::string> names;
+    for (const auto& t : tools) names.push_back(t.function);
+    sentTools.push_back(names);
+    if (throwBefore) throwBefore();
+    if (replies.empty()) return textReply("(no script)");
+    ProviderReply r = replies.front();
+    if (replies.size() > 1) replies.erase(replies.begin());
+    return r;
+}
+
+ProviderReply toolCallReply(const std::string& id, const std::string& function, const std::string& arguments) {
+    ProviderReply r;
+    r.toolCalls.push_back({id, function, arguments});
+    r.finishReason = "tool_calls";
+    return r;
+}
+
+ProviderReply textReply(const std::string& text) {
+    ProviderReply r;
+    r.content = text;
+    r.finishReason = "stop";
+    return r;
+}
+
+}  // namespace ha::test

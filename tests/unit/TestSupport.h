@@ -1,0 +1,67 @@
+// Helpers shared by the unit tests: temporary directories, fake tools and a scripted provider.
+#pragma once
+
+#include "chat/Provider.h"
+#include "tools/Tool.h"
+#include "util/Json.h"
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace ha::test {
+
+// A fresh directory under /tmp, removed with its content at scope exit.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+void writeFile(const std::string& path, const std::string& content);
+std::string readFile(const std::string& path);
+void copyFile(const std::string& from, const std::string& to);
+
+// A tool with a fixed result that counts its invocations.
+class FakeTool : public Tool {
+public:
+    FakeTool(std::string capability, Effect effect, std::string resultJson,
+             std::string schema = R"({"type":"object","properties":{},"additionalProperties":false})");
+    const ToolInfo& info() const override { return info_; }
+    ToolOutput invoke(const std::string& inputJson, Deadline deadline) override;
+
+    std::atomic<int> calls{0};
+    std::string lastInput;
+    CallStatus status = CallStatus::Ok;
+
+private:
+    ToolInfo info_;
+    std::string result_;
+};
+
+// A provider that replays scripted replies and records what it was sent.
+class ScriptedProvider : public Provider {
+public:
+    std::string name() const override { return "scripted"; }
+    ProviderReply chat(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools,
+                       Deadline deadline) override;
+
+    std::vector<ProviderReply> replies;  // consumed in order; the last one repeats
+    std::vector<std::string> sentMessages;            // JSON of each request's messages
+    std::vector<std::vector<std::string>> sentTools;  // function names offered per request
+    std::function<void()> throwBefore;                // optional: throw instead of replying
+};
+
+ProviderReply toolCallReply(const std::string& id, const std::string& function, const std::string& arguments);
+ProviderReply textReply(const std::string& text);
+
+}  // namespace ha::test
