@@ -1,0 +1,23 @@
+#!/bin/bash
+# Installs the Debian 12 packages Homelab Assistant needs: "build" (default) to build and run it,
+# "test" to also run the test suite. Quiet and quick when everything is already installed.
+# Runs apt-get as root, or through sudo.
+set -euo pipefail
+what=${1:-build}
+pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev libssl-dev openssl ca-certificates)
+if [ "$what" = test ]; then
+  pkgs+=(libcppunit-dev curl jq binutils)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root (missing: ${missing[*]})" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
