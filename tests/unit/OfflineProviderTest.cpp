@@ -47,6 +47,7 @@ class OfflineProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testCrashesAnswer);
     CPPUNIT_TEST(testQuietCrashesAnswer);
     CPPUNIT_TEST(testUnavailableAndFailingTools);
+    CPPUNIT_TEST(testOneLinePerCauseWhenDockerIsDown);
     CPPUNIT_TEST(testHelpForUnknownQuestions);
     CPPUNIT_TEST(testDeterministic);
     CPPUNIT_TEST_SUITE_END();
@@ -114,7 +115,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("3 things need attention:\n- Filesystem /mnt/tank is 95% full (205 GiB free).\n"
                         "- Unhealthy containers: db.\n"
-                        "- Stopped after a failure: job (exit code 1), hog (out of memory).\n"
+                        "- Crashed in the last 24 hours: job (exit code 1), hog (out of memory).\n"
                         "CPU 12% busy (load 0.52), memory 31% used, the fullest filesystem is /mnt/tank at 95% used "
                         "and 2 containers running. Up 3 days 4 h."),
             ask("Is everything running correctly?"));
@@ -143,6 +144,12 @@ public:
                                          "- hog was killed for running out of memory (exit code 137) at 2026-11-24 10:05:00 UTC\n"
                                          "Unhealthy: db.\nRestarting or in a restart loop: loop (restarted 5 times)."),
                              ask("Did any service crash recently?"));
+        useTools({{"docker.crashes", R"J({"window_minutes":1440,"crashes":[{"name":"loop","exit_code":3,"times_in_window":4,)J"
+                                     R"J("time":"2026-11-24 10:00:00 UTC"}],"stopped_on_request":[{"name":"web","exit_code":137}]})J"}});
+        CPPUNIT_ASSERT_EQUAL(std::string("In the last 24 hours, 1 container stopped unexpectedly:\n"
+                                         "- loop exited with code 3 at 2026-11-24 10:00:00 UTC (4 times in the window)\n"
+                                         "Stopped or killed on request (not counted as crashes): web."),
+                             ask("Did any service crash recently?"));
     }
 
     void testQuietCrashesAnswer() {
@@ -162,6 +169,16 @@ public:
         const std::string h = ask("Is everything running correctly?");
         CPPUNIT_ASSERT_MESSAGE(h, h.rfind("Everything I could check looks healthy.", 0) == 0);
         CPPUNIT_ASSERT_MESSAGE(h, h.find("I could not check memory (fake failure).") != std::string::npos);
+    }
+
+    void testOneLinePerCauseWhenDockerIsDown() {
+        useTools({{"cpu.usage", kCpu}, {"memory.usage", kMemory}, {"docker.containers", kContainers},
+                  {"docker.crashes", kCrashes}});
+        tools_[2]->status = CallStatus::Unavailable;
+        tools_[3]->status = CallStatus::Unavailable;
+        const std::string h = ask("Is everything running correctly?");
+        CPPUNIT_ASSERT_MESSAGE(h, h.find("\nI could not check containers and recent crashes (fake failure).") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(h, h.find("could not check containers (") == std::string::npos);
     }
 
     void testHelpForUnknownQuestions() {

@@ -102,7 +102,7 @@ std::string joinNames(const std::vector<std::string>& names) {
 void containerFacts(const json::Object::Ptr& r, HealthFacts& f) {
     auto list = json::getArray(r, "containers");
     if (!list) return;
-    std::vector<std::string> unhealthy, restarting, failed;
+    std::vector<std::string> unhealthy, restarting;
     size_t running = 0;
     for (size_t i = 0; i < list->size(); ++i) {
         auto c = json::asObject(list->get(i));
@@ -111,14 +111,27 @@ void containerFacts(const json::Object::Ptr& r, HealthFacts& f) {
         if (state == "running") ++running;
         if (str(c, "health") == "unhealthy") unhealthy.push_back(name);
         if (state == "restarting") restarting.push_back(name);
-        if ((state == "exited" || state == "dead") && json::getInt(c, "exit_code").value_or(0) != 0) {
-            failed.push_back(name + " (" + shortExit(c) + ")");
-        }
     }
     if (!unhealthy.empty()) f.concerns.push_back("Unhealthy containers: " + joinNames(unhealthy) + ".");
     if (!restarting.empty()) f.concerns.push_back("Restarting containers: " + joinNames(restarting) + ".");
-    if (!failed.empty()) f.concerns.push_back("Stopped after a failure: " + joinNames(failed) + ".");
     f.fine.push_back(std::to_string(running) + (running == 1 ? " container" : " containers") + " running");
+}
+
+// Crashes and OOM kills of the recent window (unhealthy and restarting come from the list).
+void crashFacts(const json::Object::Ptr& r, HealthFacts& f) {
+    auto crashes = json::getArray(r, "crashes");
+    if (!crashes || crashes->size() == 0) return;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < crashes->size(); ++i) {
+        auto c = json::asObject(crashes->get(i));
+        if (!c) continue;
+        std::string item = str(c, "name") + " (" + shortExit(c);
+        if (const int64_t n = json::getInt(c, "times_in_window").value_or(1); n > 1) item += ", " + std::to_string(n) + " times";
+        names.push_back(item + ")");
+    }
+    const int64_t minutes = json::getInt(r, "window_minutes").value_or(1440);
+    f.concerns.push_back("Crashed in the last " + (minutes % 60 == 0 ? std::to_string(minutes / 60) + " hours" : std::to_string(minutes) + " minutes") +
+                         ": " + joinNames(names) + ".");
 }
 
 }  // namespace
@@ -188,6 +201,9 @@ std::string OfflineAnswers::crashes(const json::Object::Ptr& r) {
             if (!c) continue;
             s += "\n- " + str(c, "name") + " " + exitDescription(c);
             if (!str(c, "time").empty()) s += " at " + str(c, "time");
+            if (const int64_t times = json::getInt(c, "times_in_window").value_or(1); times > 1) {
+                s += " (" + std::to_string(times) + " times in the window)";
+            }
         }
     } else {
         s = "No container crashed in the last " + window + ".";
@@ -205,6 +221,9 @@ std::string OfflineAnswers::crashes(const json::Object::Ptr& r) {
     };
     if (unhealthy && unhealthy->size() > 0) s += "\nUnhealthy: " + joinNames(names(unhealthy)) + ".";
     if (restarting && restarting->size() > 0) s += "\nRestarting or in a restart loop: " + joinNames(names(restarting)) + ".";
+    if (auto asked = json::getArray(r, "stopped_on_request"); asked && asked->size() > 0) {
+        s += "\nStopped or killed on request (not counted as crashes): " + joinNames(names(asked)) + ".";
+    }
     return s;
 }
 
@@ -273,17 +292,28 @@ std::string OfflineAnswers::disk(const json::Object::Ptr& r) {
 
 std::string OfflineAnswers::health(const CapabilityResults& results) {
     HealthFacts facts;
-    std::vector<std::string> unknown;
+    std::vector<std::pair<std::string, std::string>> unknown;  // error -> what could not be checked
     const auto use = [&](const std::string& capability, const std::string& what, void (*fn)(const json::Object::Ptr&, HealthFacts&)) {
         auto it = results.find(capability);
         if (it == results.end()) return;
-        if (it->second.ok && it->second.result) fn(it->second.result, facts);
-        else unknown.push_back(what + " (" + it->second.error + ")");
+        if (it->second.ok && it->second.result) {
+            fn(it->second.result, facts);
+            return;
+        }
+        // One line per cause: "containers and recent crashes (Docker is not reachable ...)".
+        for (auto& [error, whats] : unknown) {
+            if (error == it->second.error) {
+                whats += " and " + what;
+                return;
+            }
+        }
+        unknown.emplace_back(it->second.error, what);
     };
     use("cpu.usage", "CPU", &cpuFacts);
     use("memory.usage", "memory", &memoryFacts);
     use("disk.usage", "disk space", &diskFacts);
     use("docker.containers", "containers", &containerFacts);
+    use("docker.crashes", "recent crashes", &crashFacts);
 
     std::string s;
     if (facts.concerns.empty()) {
@@ -307,7 +337,7 @@ std::string OfflineAnswers::health(const CapabilityResults& results) {
             s += " Up " + text::humanDuration(static_cast<uint64_t>(up)) + ".";
         }
     }
-    for (const auto& u : unknown) s += "\nI could not check " + u + ".";
+    for (const auto& [error, what] : unknown) s += "\nI could not check " + what + " (" + error + ").";
     return s;
 }
 

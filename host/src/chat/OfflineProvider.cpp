@@ -98,7 +98,13 @@ std::vector<std::string> OfflineProvider::capabilitiesFor(const std::vector<Inte
     };
     for (Intent i : intents) {
         switch (i) {
-            case Intent::Health: add("cpu.usage"); add("memory.usage"); add("disk.usage"); add("docker.containers"); break;
+            case Intent::Health:
+                add("cpu.usage");
+                add("memory.usage");
+                add("disk.usage");
+                add("docker.containers");
+                add("docker.crashes");
+                break;
             case Intent::Containers: add("docker.containers"); break;
             case Intent::Crashes: add("docker.crashes"); break;
             case Intent::Disk: add("disk.usage"); break;
