@@ -6,7 +6,7 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev libssl-dev openssl ca-certificates)
 if [ "$what" = test ]; then
-  pkgs+=(libcppunit-dev curl jq binutils)
+  pkgs+=(libcppunit-dev curl jq binutils nodejs)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

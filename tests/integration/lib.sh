@@ -10,7 +10,9 @@ trap 'ha_cleanup' EXIT
 
 ha_cleanup() {
   local pid
-  for pid in ${HA_PIDS:-}; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in ${HA_PIDS:-}; do
+    { kill -KILL "$pid" && wait "$pid"; } 2>/dev/null || true
+  done
   rm -rf "$WORK"
 }
 

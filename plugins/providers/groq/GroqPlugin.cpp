@@ -1,0 +1,30 @@
+// Provider plugin "groq": Groq's OpenAI-compatible Chat Completions API. Retries a 400
+// tool_use_failed once, as Groq's models occasionally emit a malformed tool call.
+#include "providers/common/ChatCompletionsClient.h"
+
+#include <homelab_assistant/plugin.hpp>
+
+namespace ha_plugins::providers {
+
+class GroqProvider {
+public:
+    GroqProvider(const homelab_assistant::Host& host, const std::string& configJson)
+        : client_(settings(configJson), [host](int32_t level, const std::string& m) { host.log(level, m); }) {}
+
+    std::string chat(const homelab_assistant::Call& call) { return client_.chat(std::string(call.input), call.deadlineNs); }
+
+private:
+    static ClientSettings settings(const std::string& configJson) {
+        ClientSettings s = ClientSettings::fromConfig("groq", "https://api.groq.com/openai/v1", "llama-3.3-70b-versatile", configJson);
+        s.retryToolUseFailed = true;
+        return s;
+    }
+    ChatCompletionsClient client_;
+};
+
+const ha_plugin_descriptor kGroqDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_PROVIDER, 0, 0, "groq", "Groq",
+                                              HA_PLUGIN_VERSION, "Groq Chat Completions (OpenAI-compatible) with tool calling."};
+
+}  // namespace ha_plugins::providers
+
+HA_DEFINE_PROVIDER_PLUGIN(ha_plugins::providers::GroqProvider, ha_plugins::providers::kGroqDescriptor)
