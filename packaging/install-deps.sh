@@ -1,13 +1,14 @@
 #!/bin/bash
 # Installs the Debian 12 packages Homelab Assistant needs: "build" (default) to build and run it,
-# "test" to also run the test suite. Quiet and quick when everything is already installed.
+# "package" to build the .deb packages, "test" to run the whole test suite. Quiet and quick when everything is already installed.
 # Runs apt-get as root, or through sudo.
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev libssl-dev openssl ca-certificates)
-if [ "$what" = test ]; then
-  pkgs+=(libcppunit-dev curl jq binutils nodejs)
-fi
+case "$what" in
+  test) pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container) ;;
+  package) pkgs+=(debhelper dpkg-dev) ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
