@@ -1,11 +1,11 @@
 #include "plugin/PluginCall.h"
 
+#include "plugin/CallWorkers.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <pthread.h>
 #include <system_error>
-#include <thread>
 
 namespace ha::plugin {
 
@@ -49,8 +49,7 @@ struct CallState {
     std::shared_ptr<std::atomic<int>> stuck;
 };
 
-void runOnThread(const std::shared_ptr<CallState>& state, const PluginFunction& fn) {
-    pthread_setname_np(pthread_self(), "ha-plugin-call");
+void runCall(const std::shared_ptr<CallState>& state, const PluginFunction& fn) {
     int32_t status = HA_ERR_INTERNAL;
     bool threw = false;
     try {
@@ -93,7 +92,7 @@ CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadl
                           &state->outSink, &state->errSink};
 
     try {
-        std::thread(runOnThread, state, std::move(fn)).detach();
+        CallWorkers::instance().run([state, fn = std::move(fn)] { runCall(state, fn); });
     } catch (const std::system_error& e) {
         outcome.status = HA_ERR_UNAVAILABLE;
         outcome.refused = true;

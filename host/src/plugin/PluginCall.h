@@ -1,4 +1,4 @@
-// Runs one call into plugin code on its own thread and waits no longer than the call's deadline.
+// Runs one call into plugin code on a worker thread and waits no longer than the call's deadline.
 // A call that overruns is abandoned: its thread keeps the call's buffers alive until the plugin
 // returns, and the plugin's "stuck calls" counter stops new calls once too many pile up.
 #pragma once
