@@ -82,4 +82,8 @@ double rounded(double value, int decimals) {
     return std::round(value * f) / f;
 }
 
+double percentOf(uint64_t part, uint64_t whole) {
+    return whole == 0 ? 0.0 : rounded(static_cast<double>(part) * 100.0 / static_cast<double>(whole), 1);
+}
+
 }  // namespace ha_plugins

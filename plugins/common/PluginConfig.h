@@ -34,5 +34,9 @@ std::string toJson(const Poco::JSON::Object::Ptr& object);
 Poco::JSON::Object::Ptr newObject();
 // Rounds to the given number of decimals (JSON output stays short).
 double rounded(double value, int decimals);
+// part / whole in percent with one decimal; 0 when whole is 0.
+double percentOf(uint64_t part, uint64_t whole);
+// A byte count as a JSON integer.
+inline Poco::Int64 jsonInt(uint64_t v) { return static_cast<Poco::Int64>(v); }
 
 }  // namespace ha_plugins

@@ -25,8 +25,6 @@ const std::vector<std::string> kDefaultExcludes = {
     "/proc", "/sys", "/dev", "/run", "/var/lib/docker", "/var/lib/containers", "/var/lib/kubelet",
     "/var/snap", "/snap", "/mnt/.ix-apps", "/var/db/system"};
 
-Poco::Int64 i64(uint64_t v) { return static_cast<Poco::Int64>(v); }
-
 }  // namespace
 
 class DiskTools {
@@ -100,7 +98,7 @@ public:
         }
         auto out = newObject();
         out->set("filesystems", list);
-        out->set("omitted", i64(omitted));
+        out->set("omitted", jsonInt(omitted));
         return toJson(out);
     }
 
@@ -109,21 +107,18 @@ private:
         const uint64_t unit = st.f_frsize ? st.f_frsize : st.f_bsize;
         const uint64_t total = st.f_blocks * unit, free = st.f_bfree * unit, available = st.f_bavail * unit;
         const uint64_t used = total > free ? total - free : 0;
-        // As df: the share of the space usable by ordinary users that is used.
-        const double usedPercent = used + available == 0 ? 0.0
-                                                         : static_cast<double>(used) * 100.0 / static_cast<double>(used + available);
+
         auto fs = newObject();
         fs->set("mount_point", m.mountPoint);
         if (path != m.mountPoint) fs->set("path", path);
         fs->set("device", m.device);
         fs->set("type", m.type);
-        fs->set("total_bytes", i64(total));
-        fs->set("used_bytes", i64(used));
-        fs->set("available_bytes", i64(available));
-        fs->set("used_percent", rounded(usedPercent, 1));
+        fs->set("total_bytes", jsonInt(total));
+        fs->set("used_bytes", jsonInt(used));
+        fs->set("available_bytes", jsonInt(available));
+        fs->set("used_percent", percentOf(used, used + available));  // as df: of the space ordinary users can use
         if (st.f_files > 0) {
-            fs->set("inodes_used_percent",
-                    rounded(static_cast<double>(st.f_files - st.f_ffree) * 100.0 / static_cast<double>(st.f_files), 1));
+            fs->set("inodes_used_percent", percentOf(st.f_files - st.f_ffree, st.f_files));
         }
         fs->set("read_only", m.readOnly || (st.f_flag & ST_RDONLY) != 0);
         return fs;

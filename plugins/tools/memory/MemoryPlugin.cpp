@@ -12,13 +12,6 @@ using homelab_assistant::Error;
 using homelab_assistant::Host;
 using homelab_assistant::ToolSpec;
 
-namespace {
-double percentOf(uint64_t part, uint64_t whole) {
-    return whole == 0 ? 0.0 : rounded(static_cast<double>(part) * 100.0 / static_cast<double>(whole), 1);
-}
-Poco::Int64 i64(uint64_t v) { return static_cast<Poco::Int64>(v); }
-}  // namespace
-
 class MemoryTools {
 public:
     MemoryTools(const Host&, const std::string& configJson) {
@@ -45,21 +38,21 @@ public:
         if (!m) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/meminfo");
         const uint64_t used = m->total - m->available;
         auto out = newObject();
-        out->set("total_bytes", i64(m->total));
-        out->set("used_bytes", i64(used));
-        out->set("available_bytes", i64(m->available));
-        out->set("free_bytes", i64(m->free));
-        out->set("buffers_bytes", i64(m->buffers));
-        out->set("cached_bytes", i64(m->cached));
+        out->set("total_bytes", jsonInt(m->total));
+        out->set("used_bytes", jsonInt(used));
+        out->set("available_bytes", jsonInt(m->available));
+        out->set("free_bytes", jsonInt(m->free));
+        out->set("buffers_bytes", jsonInt(m->buffers));
+        out->set("cached_bytes", jsonInt(m->cached));
         out->set("used_percent", percentOf(used, m->total));
         auto swap = newObject();
-        swap->set("total_bytes", i64(m->swapTotal));
-        swap->set("used_bytes", i64(m->swapTotal - m->swapFree));
-        swap->set("free_bytes", i64(m->swapFree));
+        swap->set("total_bytes", jsonInt(m->swapTotal));
+        swap->set("used_bytes", jsonInt(m->swapTotal - m->swapFree));
+        swap->set("free_bytes", jsonInt(m->swapFree));
         swap->set("used_percent", percentOf(m->swapTotal - m->swapFree, m->swapTotal));
         out->set("swap", swap);
         if (auto arc = readTextFile(procRoot_ + "/spl/kstat/zfs/arcstats")) {
-            if (auto size = parseArcSize(*arc)) out->set("zfs_arc_bytes", i64(*size));
+            if (auto size = parseArcSize(*arc)) out->set("zfs_arc_bytes", jsonInt(*size));
         }
         return toJson(out);
     }
