@@ -49,6 +49,17 @@ int64_t PluginConfig::integer(const std::string& key, int64_t fallback, int64_t 
     return n;
 }
 
+double PluginConfig::number(const std::string& key, double fallback, double min, double max) const {
+    if (!object_->has(key) || object_->get(key).isEmpty()) return fallback;
+    const auto v = object_->get(key);
+    const double n = v.isNumeric() && !v.isBoolean() ? v.convert<double>() : min - 1;
+    if (!(n >= min && n <= max)) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "'" + key + "' must be a number between " + std::to_string(min) + " and " +
+                                                 std::to_string(max));
+    }
+    return n;
+}
+
 bool PluginConfig::boolean(const std::string& key, bool fallback) const {
     if (!object_->has(key) || object_->get(key).isEmpty()) return fallback;
     const auto v = object_->get(key);

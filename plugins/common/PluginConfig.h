@@ -18,6 +18,7 @@ public:
 
     std::string string(const std::string& key, const std::string& fallback) const;
     int64_t integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
+    double number(const std::string& key, double fallback, double min, double max) const;
     bool boolean(const std::string& key, bool fallback) const;
     std::vector<std::string> strings(const std::string& key, const std::vector<std::string>& fallback) const;
 

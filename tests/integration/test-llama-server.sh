@@ -56,7 +56,11 @@ echo "== llama-server $("$CACHE/llama-server" --version 2>&1 | head -1) on 127.0
 
 KEY=e2e-key-$(openssl rand -hex 12)
 mkdir -p "$WORK/e2e" && printf 'allow: ["cpu.*", "memory.*", "disk.*"]\n' >"$WORK/e2e/policy.yaml"
-ha_start e2e "plugins:
+# Greedy sampling: the scripted model's choices are ties that only greedy decoding breaks the same
+# way every time.
+ha_start e2e "llm:
+  temperature: 0
+plugins:
   directory: $PLUGINS" API_KEY="$KEY" LLM_PROVIDER=openai OPENAI_BASE_URL="http://127.0.0.1:$LLAMA_PORT/v1" \
   OPENAI_API_KEY="$LLAMA_KEY" LLM_MODEL=scripted || exit 1
 req POST /chat -H "X-API-Key: $KEY" -d '{"message":"How much disk space is left?"}'

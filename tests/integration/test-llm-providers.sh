@@ -84,6 +84,7 @@ check "tools offered as functions with JSON Schemas" bash -c 'jq -e ".[0].body.t
 check "allowed read-only tools offered" [ "$(rq '[.[0].body.tools[].function.name] | map(select(. == "cpu_usage" or . == "disk_usage" or . == "memory_usage")) | length')" = 3 ]
 check "mutating, denied and not-allowed tools never offered" [ "$(rq '[.[0].body.tools[].function.name] | map(select(. == "fixture_mutate" or . == "fixture_echo" or startswith("docker_"))) | length')" = 0 ]
 check "tool_choice auto" [ "$(rq '.[0].body.tool_choice')" = auto ]
+check "the configured temperature (default 0.2), no streaming" [ "$(rq '.[0].body | "\(.temperature) \(.stream)"')" = "0.2 false" ]
 check "the assistant tool call goes back with its id" [ "$(rq '.[1].body.messages[-2].tool_calls[0].id')" = call_groq_1 ]
 check "its content is a string, not null (Groq rejects null)" [ "$(rq '.[1].body.messages[-2].content | type')" = string ]
 check "the tool result is role tool with the same tool_call_id" [ "$(rq '.[1].body.messages[-1] | .role + " " + .tool_call_id')" = "tool call_groq_1" ]

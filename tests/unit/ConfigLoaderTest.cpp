@@ -63,7 +63,7 @@ public:
         test::TempDir dir;
         test::writeFile(dir.file("config.yaml"),
                         "server:\n  listen: \"[::1]:9443\"\n  threads: 8\n  tls_certificate: certs/c.pem\n"
-                        "rate_limit:\n  requests: 5\n  window: 10\nllm:\n  provider: offline\n  max_tool_rounds: 3\n"
+                        "rate_limit:\n  requests: 5\n  window: 10\nllm:\n  provider: offline\n  max_tool_rounds: 3\n  temperature: 0\n"
                         "  openai:\n    base_url: http://127.0.0.1:8080/v1\n    model: local\n"
                         "policy: /etc/p.yaml\naudit:\n  path: logs/audit.jsonl\nlog_level: DEBUG\n");
         const Config c = loader().load(dir.file("config.yaml"));
@@ -76,6 +76,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(10), c.rateLimit.windowSeconds);
         CPPUNIT_ASSERT_EQUAL(std::string("offline"), c.llm.provider);
         CPPUNIT_ASSERT_EQUAL(int64_t(3), c.llm.maxToolRounds);
+        CPPUNIT_ASSERT_EQUAL(0.0, c.llm.temperature);
         CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8080/v1"), c.llm.providers.at("openai").baseUrl);
         CPPUNIT_ASSERT_EQUAL(std::string("/etc/p.yaml"), c.policyFile);
         CPPUNIT_ASSERT_EQUAL(dir.file("logs/audit.jsonl"), c.auditPath);
@@ -140,6 +141,7 @@ public:
         check("llm:\n  provider: gemini\n", "unknown LLM provider 'gemini'");
         check("llm:\n  groq:\n    base_url: ftp://x\n", "llm.groq.base_url must be an http:// or https:// URL");
         check("log_level: loud\n", f + ":1: 'log_level' must be one of");
+        check("llm:\n  temperature: hot\n", f + ":2: 'llm.temperature' must be a number between 0 and 2");
     }
 
     void testBadEnvironmentValues() {

@@ -92,6 +92,7 @@ std::string Assistant::settingsFor(const plugin::PluginIdentity& id) const {
         settings->set("model", p->second.model);
         settings->set("request_timeout_ms", config_.llm.requestTimeoutSeconds * 1000);
         settings->set("max_retries", config_.llm.maxRetries);
+        settings->set("temperature", config_.llm.temperature);
         if (!config_.llm.caFile.empty()) settings->set("ca_file", config_.llm.caFile);
     }
     return json::stringify(settings);

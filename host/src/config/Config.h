@@ -38,6 +38,7 @@ struct LlmConfig {
     int64_t requestTimeoutSeconds = 30;  // one HTTP request to the model
     int64_t maxToolRounds = 5;
     int64_t maxRetries = 2;
+    double temperature = 0.2;  // sampling temperature sent to the model
     std::string caFile;  // extra CA bundle for self-hosted HTTPS endpoints
 };
 

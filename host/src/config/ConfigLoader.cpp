@@ -104,13 +104,14 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
     if (auto v = rl.integer("auth_failures", 1, 1000000)) c.rateLimit.authFailuresPerWindow = *v;
 
     const yaml::Section llm = root.section("llm");
-    llm.allowOnly({"provider", "timeout", "request_timeout", "max_tool_rounds", "max_retries", "ca_file", "groq",
-                   "openai"});
+    llm.allowOnly({"provider", "timeout", "request_timeout", "max_tool_rounds", "max_retries", "temperature", "ca_file",
+                   "groq", "openai"});
     if (auto v = llm.string("provider")) c.llm.provider = *v;
     if (auto v = llm.integer("timeout", 1, 600)) c.llm.timeoutSeconds = *v;
     if (auto v = llm.integer("request_timeout", 1, 600)) c.llm.requestTimeoutSeconds = *v;
     if (auto v = llm.integer("max_tool_rounds", 1, 20)) c.llm.maxToolRounds = *v;
     if (auto v = llm.integer("max_retries", 0, 10)) c.llm.maxRetries = *v;
+    if (auto v = llm.number("temperature", 0.0, 2.0)) c.llm.temperature = *v;
     if (auto v = llm.string("ca_file")) c.llm.caFile = *v;
     readProvider(llm, "groq", c.llm.providers["groq"]);
     readProvider(llm, "openai", c.llm.providers["openai"]);

@@ -110,6 +110,21 @@ std::optional<int64_t> Section::integer(const std::string& key, int64_t min, int
     return v;
 }
 
+std::optional<double> Section::number(const std::string& key, double min, double max) const {
+    if (!has(key)) return std::nullopt;
+    const YAML::Node n = node_[key];
+    const std::string s = n.IsScalar() ? n.Scalar() : "";
+    errno = 0;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end != '\0' || errno == ERANGE || !(v >= min && v <= max)) {
+        std::ostringstream range;
+        range << min << " and " << max;
+        fail(n, "'" + qualified(key) + "' must be a number between " + range.str() + " (got '" + s + "')");
+    }
+    return v;
+}
+
 std::optional<bool> Section::boolean(const std::string& key) const {
     if (!has(key)) return std::nullopt;
     const YAML::Node n = node_[key];

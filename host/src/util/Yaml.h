@@ -34,6 +34,7 @@ public:
 
     std::optional<std::string> string(const std::string& key) const;
     std::optional<int64_t> integer(const std::string& key, int64_t min, int64_t max) const;
+    std::optional<double> number(const std::string& key, double min, double max) const;
     std::optional<bool> boolean(const std::string& key) const;
     std::optional<std::vector<std::string>> strings(const std::string& key) const;
     // A nested mapping; an empty section when the key is missing or null.

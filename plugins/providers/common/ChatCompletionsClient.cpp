@@ -62,6 +62,7 @@ ClientSettings ClientSettings::fromConfig(const std::string& providerName, const
     s.requestTimeout = std::chrono::milliseconds(config.integer("request_timeout_ms", 30000, 100, 600000));
     s.maxRetries = static_cast<int>(config.integer("max_retries", 2, 0, 10));
     s.caFile = config.string("ca_file", "");
+    s.temperature = config.number("temperature", 0.2, 0.0, 2.0);
     if (s.model.empty()) throw Error(HA_ERR_INVALID_ARGUMENT, "no model configured");
     return s;
 }
