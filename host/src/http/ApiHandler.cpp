@@ -6,6 +6,7 @@
 #include <Poco/Logger.h>
 #include <Poco/URI.h>
 
+#include <cstdio>
 #include <random>
 
 namespace ha::http {
