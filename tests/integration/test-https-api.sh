@@ -181,6 +181,16 @@ check "the API key is not in the audit log" bash -c '! grep -qF "$0" "$1"' "$KEY
 check "the API key is not in the server log" bash -c '! grep -qF "$0" "$1"' "$KEY" "$LOG"
 check "audit log mode 0640" [ "$(stat -c %a "$AUDIT")" = 640 ]
 
+echo "-- an unwritable audit log withholds answers"
+mv "$AUDIT" "$AUDIT.saved" && mkdir "$AUDIT"
+req POST /chat "${AUTH[@]}" -d '{"message":"How much disk space is left?"}'
+check "chat: 500 instead of an unaudited answer" bash -c '[ "$0" = 500 ] && jq -e ".error | test(\"answer was withheld\")" "$1" >/dev/null' "$STATUS" "$BODY_FILE"
+req POST /v1/tools/cpu.usage "${AUTH[@]}"
+check "direct tool call: 500, result withheld" bash -c '[ "$0" = 500 ] && ! grep -q "\"result\"" "$1"' "$STATUS" "$BODY_FILE"
+rmdir "$AUDIT" && mv "$AUDIT.saved" "$AUDIT"
+req POST /chat "${AUTH[@]}" -d '{"message":"How much disk space is left?"}'
+check "answers again once the log is writable" status_is 200
+
 echo "-- concurrency: more clients than request threads"
 start=$(date +%s%N)
 clients=()

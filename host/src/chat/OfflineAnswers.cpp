@@ -85,6 +85,13 @@ std::string exitDescription(const json::Object::Ptr& c) {
     return "exited with code " + std::to_string(code);
 }
 
+// "hour", "24 hours", "90 minutes": the crash report's window in words.
+std::string windowText(const json::Object::Ptr& report) {
+    const int64_t minutes = json::getInt(report, "window_minutes").value_or(1440);
+    if (minutes == 60) return "hour";
+    return minutes % 60 == 0 ? std::to_string(minutes / 60) + " hours" : std::to_string(minutes) + " minutes";
+}
+
 // "exit code 1", "out of memory", "killed": the short form used in lists.
 std::string shortExit(const json::Object::Ptr& c) {
     const int64_t code = json::getInt(c, "exit_code").value_or(0);
@@ -129,9 +136,7 @@ void crashFacts(const json::Object::Ptr& r, HealthFacts& f) {
         if (const int64_t n = json::getInt(c, "times_in_window").value_or(1); n > 1) item += ", " + std::to_string(n) + " times";
         names.push_back(item + ")");
     }
-    const int64_t minutes = json::getInt(r, "window_minutes").value_or(1440);
-    f.concerns.push_back("Crashed in the last " + (minutes % 60 == 0 ? std::to_string(minutes / 60) + " hours" : std::to_string(minutes) + " minutes") +
-                         ": " + joinNames(names) + ".");
+    f.concerns.push_back("Crashed in the last " + windowText(r) + ": " + joinNames(names) + ".");
 }
 
 }  // namespace
@@ -183,9 +188,7 @@ std::string OfflineAnswers::containers(const json::Object::Ptr& r) {
 }
 
 std::string OfflineAnswers::crashes(const json::Object::Ptr& r) {
-    const int64_t minutes = json::getInt(r, "window_minutes").value_or(1440);
-    const std::string window = minutes % 60 == 0 ? (minutes == 60 ? "hour" : std::to_string(minutes / 60) + " hours")
-                                                 : std::to_string(minutes) + " minutes";
+    const std::string window = windowText(r);
     auto crashes = json::getArray(r, "crashes");
     auto unhealthy = json::getArray(r, "unhealthy");
     auto restarting = json::getArray(r, "restarting");

@@ -117,6 +117,24 @@ json::Object::Ptr ApiHandler::readJsonObject(HTTPServerRequest& request, bool al
     }
 }
 
+json::Object::Ptr ApiHandler::auditRecord(const std::string& type) const {
+    auto record = json::object();
+    record->set("timestamp", AuditLog::timestampNow());
+    record->set("type", type);
+    record->set("request_id", requestId_);
+    record->set("client", client_);
+    return record;
+}
+
+void ApiHandler::writeAudit(const json::Object::Ptr& record, const std::string& withheld) {
+    try {
+        ctx_.audit.append(record);
+    } catch (const AuditError& e) {
+        Poco::Logger::get("audit").critical(std::string(e.what()) + " (request " + requestId_ + ")");
+        throw HttpError(500, "the audit log could not be written; " + withheld + " was withheld");
+    }
+}
+
 void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body) {
     if (response.sent()) return;
     status_ = status;

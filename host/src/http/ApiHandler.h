@@ -32,6 +32,12 @@ protected:
     // Reads the body as a JSON object ({} when empty if allowEmpty); 400 on bad JSON.
     json::Object::Ptr readJsonObject(HTTPServerRequest& request, bool allowEmpty);
 
+    // A new audit record carrying timestamp, type, request id and client address.
+    json::Object::Ptr auditRecord(const std::string& type) const;
+    // Appends the record before anything is answered; when the log cannot be written the client
+    // gets a 500 and `withheld` ("the answer", "the result") is not sent.
+    void writeAudit(const json::Object::Ptr& record, const std::string& withheld);
+
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
     void sendError(HTTPServerResponse& response, int status, const std::string& message);
 

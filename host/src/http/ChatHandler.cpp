@@ -3,7 +3,6 @@
 #include "util/Deadline.h"
 #include "util/Text.h"
 
-#include <Poco/Logger.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <cmath>
@@ -81,11 +80,7 @@ void ChatHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respons
     auto made = json::array();
     for (const auto& name : result.toolsMade()) made->add(name);
 
-    auto record = json::object();
-    record->set("timestamp", AuditLog::timestampNow());
-    record->set("type", "chat");
-    record->set("request_id", requestId());
-    record->set("client", clientAddress());
+    auto record = auditRecord("chat");
     record->set("conversation_id", conversationId);
     record->set("user_message", message);
     record->set("assistant_response", result.answer);
@@ -102,12 +97,7 @@ void ChatHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respons
     record->set("status", status);
     if (result.error) record->set("error", errorMessage);
     record->set("duration_ms", std::round(elapsedMs(start) * 1000.0) / 1000.0);
-    try {
-        ctx_.audit.append(record);
-    } catch (const AuditError& e) {
-        Poco::Logger::get("audit").critical(std::string(e.what()) + " (request " + requestId() + ")");
-        throw HttpError(500, "the audit log could not be written; the answer was withheld");
-    }
+    writeAudit(record, "the answer");
 
     if (result.error) {
         auto err = json::object();

@@ -1,7 +1,5 @@
 #include "http/ToolCallHandler.h"
 
-#include <Poco/Logger.h>
-
 #include <cmath>
 
 namespace ha::http {
@@ -13,19 +11,10 @@ void ToolCallHandler::handle(HTTPServerRequest& request, HTTPServerResponse& res
                                                    Deadline::after(std::chrono::minutes(10)));
     const int status = httpStatusOf(ex.record.status);
 
-    auto record = json::object();
-    record->set("timestamp", AuditLog::timestampNow());
-    record->set("type", "tool");
-    record->set("request_id", requestId());
-    record->set("client", clientAddress());
+    auto record = auditRecord("tool");
     record->set("tool_call", ex.record.toJson());
     record->set("status", status);
-    try {
-        ctx_.audit.append(record);
-    } catch (const AuditError& e) {
-        Poco::Logger::get("audit").critical(std::string(e.what()) + " (request " + requestId() + ")");
-        throw HttpError(500, "the audit log could not be written; the result was withheld");
-    }
+    writeAudit(record, "the result");
 
     if (ex.record.status != CallStatus::Ok) {
         auto err = json::object();
