@@ -12,7 +12,7 @@ AUTH=(-H "X-API-Key: $KEY")
 
 echo "== start-up checks"
 out=$("$HA_BINARY" --version)
-check "--version names the ABI" grep -q "plugin ABI 1.0" <<<"$out"
+check "--version names the ABI" grep -q "plugin ABI 1.1" <<<"$out"
 mkdir -p "$WORK/startup" && ha_make_cert "$WORK/startup"
 printf 'allow: ["cpu.*"]\n' >"$WORK/startup/policy.yaml"
 printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: audit.jsonl\nplugins:\n  directory: %s\n' "$PLUGINS" >"$WORK/startup/config.yaml"
@@ -226,7 +226,7 @@ check "hanging plugin: 504 at its deadline" status_is 504
 check "hanging plugin: answered within 2 s (${elapsed} ms)" [ "$elapsed" -lt 2000 ]
 req GET /v1/tools "${AUTH[@]}"
 check "wrong-ABI plugin is reported as refused" bash -c 'jq -e ".plugins[] | select(.file == \"wrong_major.so\" and (.loaded | not)) | .message | test(\"built for ABI 2.0\")" "$0" >/dev/null' "$BODY_FILE"
-check "the refusal is logged precisely" grep -q "wrong_major.so refused: built for ABI 2.0, host provides ABI 1.0" "$LOG"
+check "the refusal is logged precisely" grep -q "wrong_major.so refused: built for ABI 2.0, host provides ABI 1.1" "$LOG"
 req POST /chat "${AUTH[@]}" -d '{"message":"What is the memory usage?"}'
 check "chat with a denied capability still answers" status_is 200
 check "and says it is not available" body_has "memory.usage' is not available"

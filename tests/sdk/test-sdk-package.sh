@@ -34,7 +34,7 @@ KEY=sdk-key-$(openssl rand -hex 12)
 mkdir -p "$WORK/sdk" && printf 'allow: ["uname.*"]\n' >"$WORK/sdk/policy.yaml"
 ha_start sdk "plugins:
   directory: $WORK/plugins" API_KEY="$KEY" || exit 1
-check "loaded at start-up" grep -q "plugin example-uname.so loaded: example-uname 1.0.0 (ABI 1.0)" "$LOG"
+check "loaded at start-up" grep -q "plugin example-uname.so loaded: example-uname 1.0.0 (ABI 1.1)" "$LOG"
 check "its log line reaches the host log" grep -q "plugin.example-uname: uname example ready" "$LOG"
 req POST /v1/tools/uname.info -H "X-API-Key: $KEY"
 check "its capability answers over HTTPS" status_is 200

@@ -87,8 +87,8 @@ public:
             CPPUNIT_ASSERT_MESSAGE(file + ": '" + rep->message + "' lacks '" + fragment + "'",
                                    rep->message.find(fragment) != std::string::npos);
         };
-        expect("wrong_major.so", "built for ABI 2.0, host provides ABI 1.0");
-        expect("short_struct.so", "entry struct is 16 bytes, ABI 1.0 needs at least 48");
+        expect("wrong_major.so", "built for ABI 2.0, host provides ABI 1.1");
+        expect("short_struct.so", "entry struct is 16 bytes, ABI 1.1 needs at least 48");
         expect("bad_schema.so", "capability 'fixture.broken': input_schema is not a JSON object");
         expect("no_entry.so", "does not export homelab_assistant_plugin_entry");
         expect("failing_create.so", "create() failed: sensor /dev/fixture not found");

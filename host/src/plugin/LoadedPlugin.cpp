@@ -1,6 +1,5 @@
 #include "plugin/LoadedPlugin.h"
 
-#include "plugin/AbiSize.h"
 
 #include "util/Text.h"
 

@@ -33,6 +33,8 @@ struct SinkBuffer {
     }
 };
 
+int32_t neverCancelled(void*) { return 0; }
+
 // Everything the plugin may touch during the call; shared by the caller and the call thread.
 struct CallState {
     std::mutex mutex;
@@ -88,8 +90,8 @@ CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadl
     state->err.truncateOnOverflow = true;
     state->outSink = ha_sink{sizeof(ha_sink), 0, &state->out, &SinkBuffer::write};
     state->errSink = ha_sink{sizeof(ha_sink), 0, &state->err, &SinkBuffer::write};
-    state->call = ha_call{sizeof(ha_call), 0, deadline.ns(), state->input.c_str(), state->input.size(),
-                          &state->outSink, &state->errSink};
+    state->call = ha_call{sizeof(ha_call), 0,       deadline.ns(), state->input.c_str(), state->input.size(),
+                          &state->outSink,  &state->errSink, "",     nullptr,    &neverCancelled, nullptr};
 
     try {
         CallWorkers::instance().run([state, fn = std::move(fn)] { runCall(state, fn); });

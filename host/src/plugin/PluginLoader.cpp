@@ -1,6 +1,5 @@
 #include "plugin/PluginLoader.h"
 
-#include "plugin/AbiSize.h"
 #include "plugin/PluginTool.h"
 #include "tools/SchemaValidator.h"
 #include "util/Json.h"

@@ -22,8 +22,19 @@ private:
     ChatCompletionsClient client_;
 };
 
+constexpr const char* kGroqSettingsSchema =
+    R"J({"type":"object","additionalProperties":false,"properties":{)J"
+    R"J("api_key":{"type":"string","writeOnly":true,"description":"API key (secret)"},)J"
+    R"J("base_url":{"type":"string","minLength":1,"description":"OpenAI-compatible base URL, .../v1"},)J"
+    R"J("model":{"type":"string","minLength":1},)J"
+    R"J("request_timeout_ms":{"type":"integer","minimum":100,"maximum":600000},)J"
+    R"J("max_retries":{"type":"integer","minimum":0,"maximum":10},)J"
+    R"J("temperature":{"type":"number","minimum":0,"maximum":2},)J"
+    R"J("ca_file":{"type":"string","description":"extra CA bundle for a self-hosted HTTPS endpoint"}}})J";
+
 const ha_plugin_descriptor kGroqDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_PROVIDER, 0, 0, "groq", "Groq",
-                                              HA_PLUGIN_VERSION, "Groq Chat Completions (OpenAI-compatible) with tool calling."};
+                                              HA_PLUGIN_VERSION, "Groq Chat Completions (OpenAI-compatible) with tool calling.",
+                                              kGroqSettingsSchema};
 
 }  // namespace ha_plugins::providers
 

@@ -73,8 +73,14 @@ private:
     std::unique_ptr<CpuSampler> sampler_;
 };
 
+constexpr const char* kSettingsSchema =
+    R"J({"type":"object","additionalProperties":false,"properties":{)J"
+    R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read (default /proc; /host/proc in a container)"},)J"
+    R"J("sample_interval_ms":{"type":"integer","minimum":100,"maximum":60000,"description":"CPU sampling interval (default 1000)"}}})J";
+
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "cpu", "CPU",
-                                          HA_PLUGIN_VERSION, "CPU usage, load average and uptime from /proc."};
+                                          HA_PLUGIN_VERSION, "CPU usage, load average and uptime from /proc.",
+                                          kSettingsSchema};
 
 }  // namespace ha_plugins::cpu
 

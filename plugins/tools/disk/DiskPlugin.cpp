@@ -130,8 +130,16 @@ private:
     size_t maxFilesystems_ = 64;
 };
 
+constexpr const char* kSettingsSchema =
+    R"J({"type":"object","additionalProperties":false,"properties":{)J"
+    R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read the mount table from (default /proc)"},)J"
+    R"J("paths":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"report only these paths"},)J"
+    R"J("exclude":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"mount point prefixes to skip"},)J"
+    R"J("max_filesystems":{"type":"integer","minimum":1,"maximum":10000}}})J";
+
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "disk", "Disk space",
-                                          HA_PLUGIN_VERSION, "Space of mounted filesystems and ZFS datasets."};
+                                          HA_PLUGIN_VERSION, "Space of mounted filesystems and ZFS datasets.",
+                                          kSettingsSchema};
 
 }  // namespace ha_plugins::disk
 

@@ -235,8 +235,16 @@ private:
     size_t statsParallelism_ = 8;
 };
 
+constexpr const char* kSettingsSchema =
+    R"J({"type":"object","additionalProperties":false,"properties":{)J"
+    R"J("socket":{"type":"string","minLength":1,"description":"Docker Engine API socket (default /var/run/docker.sock)"},)J"
+    R"J("request_timeout_ms":{"type":"integer","minimum":100,"maximum":60000},)J"
+    R"J("max_containers":{"type":"integer","minimum":1,"maximum":10000},)J"
+    R"J("stats_parallelism":{"type":"integer","minimum":1,"maximum":64}}})J";
+
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "docker", "Docker",
-                                          HA_PLUGIN_VERSION, "Containers, health, resource use and crashes from the Docker Engine API."};
+                                          HA_PLUGIN_VERSION, "Containers, health, resource use and crashes from the Docker Engine API.",
+                                          kSettingsSchema};
 
 }  // namespace ha_plugins::docker
 

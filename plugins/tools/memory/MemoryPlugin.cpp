@@ -61,8 +61,13 @@ private:
     std::string procRoot_;
 };
 
+constexpr const char* kSettingsSchema =
+    R"J({"type":"object","additionalProperties":false,"properties":{)J"
+    R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read (default /proc; /host/proc in a container)"}}})J";
+
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "memory", "Memory",
-                                          HA_PLUGIN_VERSION, "RAM, swap and ZFS ARC usage from /proc."};
+                                          HA_PLUGIN_VERSION, "RAM, swap and ZFS ARC usage from /proc.",
+                                          kSettingsSchema};
 
 }  // namespace ha_plugins::memory
 

@@ -51,8 +51,10 @@ public:
     }
 };
 
+// No settings: an empty object is all it accepts.
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "example-uname",
-                                          "uname example", "1.0.0", "Host name and kernel (SDK example)."};
+                                          "uname example", "1.0.0", "Host name and kernel (SDK example).",
+                                          R"({"type":"object","properties":{},"additionalProperties":false})"};
 
 }  // namespace
 

@@ -9,6 +9,13 @@
  *   1.0  First stable ABI: ha_plugin_entry, ha_plugin_descriptor, ha_host_api, ha_sink, ha_call,
  *        interfaces "homelab_assistant.tools/1" (tools.h) and "homelab_assistant.provider/1"
  *        (provider.h).
+ *   1.1  HA_STRUCT_HAS and HA_SIZE_THROUGH; HA_LOG_NOTICE; the [exclusive] thread tag, which is
+ *        what create() and destroy() always were. Appended to ha_call: request_id, cancel_ctx +
+ *        is_cancelled, stream. Appended to ha_plugin_descriptor: settings_schema. Appended to
+ *        ha_provider_v1: describe. New optional interface "homelab_assistant.answers/1"
+ *        (answers.h). tools.h now states the JSON-Schema subset and every host limit, and that
+ *        a capability group belongs to one plugin. A 1.0 plugin loads and works unchanged on a
+ *        1.1 host; a 1.1 plugin reads the appended ha_call members only through HA_STRUCT_HAS.
  * ---------------------------------------------------------------------------------------------
  *
  * Compatibility rules
@@ -33,9 +40,12 @@
  *
  * Threading tags used on every member
  *   [any-thread]  may be called concurrently from several host threads.
- *   [main-thread] called from the host's start-up/shut-down thread, never concurrently with
- *                 any other call into the same plugin instance.
+ *   [exclusive]   never called concurrently with any other call into the same plugin, but not
+ *                 necessarily on the process's main thread, nor twice on the same thread (the
+ *                 host runs create() on a worker thread so that it can enforce a deadline).
  *   [call-thread] only valid on the thread that is running the call that provided it.
+ *   [during-call] may be used from any thread of the plugin, but only until the call that
+ *                 provided it returns.
  *
  * Exceptions and signals: nothing may unwind across the ABI. A C++ plugin catches everything in
  * its exported functions (see plugin.hpp, which does it for you).
@@ -51,7 +61,13 @@ extern "C" {
 #endif
 
 #define HA_ABI_MAJOR 1u
-#define HA_ABI_MINOR 0u
+#define HA_ABI_MINOR 1u
+
+/* Bytes a reader needs to see to read `member` of `type`: its offset plus its size. */
+#define HA_SIZE_THROUGH(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+/* True when the struct behind `ptr` (which starts with struct_size) was written by a side that
+ * knew `member`. Read an appended member only when this holds. */
+#define HA_STRUCT_HAS(ptr, type, member) ((size_t)(ptr)->struct_size >= HA_SIZE_THROUGH(type, member))
 
 /* The one symbol a plugin exports. */
 #define HA_ENTRY_SYMBOL homelab_assistant_plugin_entry
@@ -79,6 +95,7 @@ extern "C" {
 /* ---- log levels for ha_host_api.log ------------------------------------------------------- */
 #define HA_LOG_ERROR 3
 #define HA_LOG_WARNING 4
+#define HA_LOG_NOTICE 5 /* since 1.1; a 1.0 host logs it as a warning */
 #define HA_LOG_INFO 6
 #define HA_LOG_DEBUG 7
 
@@ -101,7 +118,9 @@ typedef struct ha_sink {
 } ha_sink;
 
 /*
- * One invocation (a tool call or a provider chat). Borrowed for the duration of the call.
+ * One invocation (a tool call, a provider chat, an answers function, create()). Borrowed for
+ * the duration of the call. Members after `error` exist since 1.1: test them with
+ * HA_STRUCT_HAS(call, ha_call, member) before reading (a 1.0 host passes a shorter struct).
  */
 typedef struct ha_call {
     uint32_t struct_size;
@@ -113,6 +132,21 @@ typedef struct ha_call {
     size_t input_len;     /* strlen(input) */
     const ha_sink *output; /* result JSON document */
     const ha_sink *error;  /* human-readable error text when the call fails; no secrets */
+
+    /* ---- since 1.1 ---- */
+    /* The host's id of the request this call serves ("" when none), for correlating log lines.
+     * NUL-terminated, [a-zA-Z0-9_-]{0,64}. */
+    const char *request_id;
+    void *cancel_ctx; /* pass back unchanged to is_cancelled() */
+    /* [during-call] Returns 1 once the caller has given up (the client went away, the server is
+     * stopping, or a host-side deadline passed), else 0. A plugin doing slow work polls it and
+     * returns HA_ERR_TIMEOUT when it is 1; the host has stopped waiting by then. Never NULL
+     * when HA_STRUCT_HAS(call, ha_call, is_cancelled). */
+    int32_t (*is_cancelled)(void *cancel_ctx);
+    /* [call-thread] Optional progress sink, NULL when the caller does not stream. Providers
+     * write each fragment of the answer's text to it as the model produces it (UTF-8 that may
+     * split nowhere but between code points); the full text is still part of `output`. */
+    const ha_sink *stream;
 } ha_call;
 
 /*
@@ -125,7 +159,8 @@ typedef struct ha_host_api {
     uint32_t reserved0;
     void *host_ctx; /* pass back unchanged to the functions below */
     /* [any-thread] Writes one log line attributed to the plugin (level: HA_LOG_*). message is
-     * borrowed. Never log secrets (API keys, container environment, tokens). */
+     * borrowed. Never log secrets (API keys, container environment, tokens); the host also
+     * masks the plugin's secret settings (see settings_schema) in every line. */
     void (*log)(void *host_ctx, int32_t level, const char *message);
 } ha_host_api;
 
@@ -141,6 +176,14 @@ typedef struct ha_plugin_descriptor {
     const char *name;        /* human name */
     const char *version;     /* the plugin's own version, e.g. "1.2.0" */
     const char *description; /* one sentence */
+
+    /* ---- since 1.1 ---- */
+    /* JSON Schema (the subset documented in tools.h) of the settings object create() receives,
+     * or NULL. With a schema the host refuses settings that do not match it, naming the
+     * setting, at start-up and with --check-config. A property marked "writeOnly": true is a
+     * secret: the host replaces its value by [REDACTED] wherever it could show up (logs, audit,
+     * error bodies, model text). Defaults stay in the plugin ("default" is documentation). */
+    const char *settings_schema;
 } ha_plugin_descriptor;
 
 /*
@@ -153,15 +196,16 @@ typedef struct ha_plugin_entry {
     uint32_t reserved0;
     const ha_plugin_descriptor *descriptor;
 
-    /* [main-thread] Creates an instance. config_json is this plugin's configuration section as a
-     * JSON object (borrowed; "{}" when none); it may contain secrets such as API keys, which the
+    /* [exclusive] Creates an instance, within the host's start-up deadline. config_json is this
+     * plugin's settings as a JSON object (borrowed; "{}" when none; already checked against
+     * settings_schema when there is one); it may contain secrets such as API keys, which the
      * plugin must never log or echo. On success stores the instance in *out_instance and returns
      * HA_OK; on failure writes a message to `error` and returns a negative status. The plugin
      * may start threads here; host->log may be kept and used until destroy() returns. */
     int32_t (*create)(const ha_host_api *host, const char *config_json, void **out_instance,
                       const ha_sink *error);
 
-    /* [main-thread] Destroys an instance created by create(). Joins every thread the plugin
+    /* [exclusive] Destroys an instance created by create(). Joins every thread the plugin
      * started. Never called while a call on the instance is running. */
     void (*destroy)(void *instance);
 

@@ -10,16 +10,25 @@
 //       std::vector<homelab_assistant::ToolSpec> tools() const;             // called once
 //       std::string invoke(const std::string& name, const homelab_assistant::Call& call);
 //   };                                          // invoke() returns JSON or throws Error
+//
+// Optional members of a tools class turn on the answers interface (answers.h), each taking and
+// returning JSON text as documented there:
+//       std::string profile();                       // vocabulary, topics, checks
+//       std::string match(const homelab_assistant::Call& call);
+//       std::string summarize(const homelab_assistant::Call& call);
+//       std::string checks(const homelab_assistant::Call& call);
 //   static const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor),
 //       HA_KIND_TOOLS, 0, 0, "my-tools", "My tools", "1.0.0", "Does things."};
 //   HA_DEFINE_TOOLS_PLUGIN(MyTools, kDescriptor)
 //
-// A provider class has chat(const Call&) -> std::string instead and uses
-// HA_DEFINE_PROVIDER_PLUGIN. Member functions may be called concurrently ([any-thread]).
+// A provider class has chat(const Call&) -> std::string instead (and optionally
+// describe() -> std::string, see provider.h) and uses HA_DEFINE_PROVIDER_PLUGIN. Member
+// functions may be called concurrently ([any-thread]).
 #ifndef HOMELAB_ASSISTANT_PLUGIN_HPP
 #define HOMELAB_ASSISTANT_PLUGIN_HPP
 
 #include "homelab_assistant/abi.h"
+#include "homelab_assistant/answers.h"
 #include "homelab_assistant/provider.h"
 #include "homelab_assistant/tools.h"
 
@@ -29,6 +38,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -57,8 +67,24 @@ private:
 struct Call {
     std::string_view input;
     uint64_t deadlineNs = 0;
+    std::string_view requestId;  // "" from a 1.0 host
+    const ha_call* raw = nullptr;
 
-    bool expired() const noexcept { return monotonicNowNs() >= deadlineNs; }
+    bool expired() const noexcept { return monotonicNowNs() >= deadlineNs || cancelled(); }
+    // The caller gave up (client gone, server stopping); always false on a 1.0 host.
+    bool cancelled() const noexcept {
+        return raw != nullptr && HA_STRUCT_HAS(raw, ha_call, is_cancelled) && raw->is_cancelled != nullptr &&
+               raw->is_cancelled(raw->cancel_ctx) != 0;
+    }
+    // Whether the caller wants text fragments as they are produced (providers).
+    bool streaming() const noexcept {
+        return raw != nullptr && HA_STRUCT_HAS(raw, ha_call, stream) && raw->stream != nullptr;
+    }
+    // Sends one text fragment to the stream sink; false when nobody streams or the sink refused.
+    bool stream(std::string_view text) const noexcept {
+        if (!streaming()) return false;
+        return raw->stream->write(raw->stream->ctx, text.data(), text.size()) == HA_OK;
+    }
     // Milliseconds left before the deadline (0 when it has passed).
     uint64_t remainingMs() const noexcept {
         const uint64_t now = monotonicNowNs();
@@ -101,9 +127,9 @@ template <class Fn>
 int32_t guarded(const ha_call* call, Fn&& fn) noexcept {
     if (call == nullptr) return HA_ERR_INVALID_ARGUMENT;
     try {
-        const Call view{std::string_view(call->input ? call->input : "{}",
-                                         call->input ? call->input_len : 2),
-                        call->deadline_ns};
+        const char* requestId = HA_STRUCT_HAS(call, ha_call, request_id) && call->request_id ? call->request_id : "";
+        const Call view{std::string_view(call->input ? call->input : "{}", call->input ? call->input_len : 2),
+                        call->deadline_ns, requestId, call};
         const std::string result = fn(view);
         return writeSink(call->output, result);
     } catch (const Error& e) {
@@ -150,7 +176,26 @@ void destroy(void* instance) noexcept {
 
 }  // namespace detail
 
-// Adapts a tools class (see the top of this file) to ha_tools_v1.
+namespace detail {
+// Detects the optional answers members of a tools class.
+template <class T, class = void> struct HasProfile : std::false_type {};
+template <class T> struct HasProfile<T, std::void_t<decltype(std::declval<T&>().profile())>> : std::true_type {};
+template <class T, class = void> struct HasMatch : std::false_type {};
+template <class T>
+struct HasMatch<T, std::void_t<decltype(std::declval<T&>().match(std::declval<const Call&>()))>> : std::true_type {};
+template <class T, class = void> struct HasSummarize : std::false_type {};
+template <class T>
+struct HasSummarize<T, std::void_t<decltype(std::declval<T&>().summarize(std::declval<const Call&>()))>>
+    : std::true_type {};
+template <class T, class = void> struct HasChecks : std::false_type {};
+template <class T>
+struct HasChecks<T, std::void_t<decltype(std::declval<T&>().checks(std::declval<const Call&>()))>> : std::true_type {};
+template <class T, class = void> struct HasDescribe : std::false_type {};
+template <class T> struct HasDescribe<T, std::void_t<decltype(std::declval<T&>().describe())>> : std::true_type {};
+}  // namespace detail
+
+// Adapts a tools class (see the top of this file) to ha_tools_v1, and to ha_answers_v1 when it
+// has any of the optional answers members.
 template <class Plugin>
 struct ToolsAdapter {
     struct Instance {
@@ -182,8 +227,50 @@ struct ToolsAdapter {
     }
     static constexpr ha_tools_v1 vtable{sizeof(ha_tools_v1), 0, &count, &get, &invoke};
 
+    static Plugin& plugin(void* instance) { return static_cast<Instance*>(instance)->plugin; }
+    static int32_t profile(void* instance, const ha_call* call) noexcept {
+        if constexpr (detail::HasProfile<Plugin>::value) {
+            return detail::guarded(call, [&](const Call&) { return plugin(instance).profile(); });
+        } else {
+            return HA_ERR_UNSUPPORTED;
+        }
+    }
+    static int32_t match(void* instance, const ha_call* call) noexcept {
+        if constexpr (detail::HasMatch<Plugin>::value) {
+            return detail::guarded(call, [&](const Call& c) { return plugin(instance).match(c); });
+        } else {
+            return HA_ERR_UNSUPPORTED;
+        }
+    }
+    static int32_t summarize(void* instance, const ha_call* call) noexcept {
+        if constexpr (detail::HasSummarize<Plugin>::value) {
+            return detail::guarded(call, [&](const Call& c) { return plugin(instance).summarize(c); });
+        } else {
+            return HA_ERR_UNSUPPORTED;
+        }
+    }
+    static int32_t checks(void* instance, const ha_call* call) noexcept {
+        if constexpr (detail::HasChecks<Plugin>::value) {
+            return detail::guarded(call, [&](const Call& c) { return plugin(instance).checks(c); });
+        } else {
+            return HA_ERR_UNSUPPORTED;
+        }
+    }
+    static constexpr bool kAnswers = detail::HasProfile<Plugin>::value || detail::HasMatch<Plugin>::value ||
+                                     detail::HasSummarize<Plugin>::value || detail::HasChecks<Plugin>::value;
+    static constexpr ha_answers_v1 answersVtable{
+        sizeof(ha_answers_v1),
+        0,
+        detail::HasProfile<Plugin>::value ? &profile : nullptr,
+        detail::HasMatch<Plugin>::value ? &match : nullptr,
+        detail::HasSummarize<Plugin>::value ? &summarize : nullptr,
+        detail::HasChecks<Plugin>::value ? &checks : nullptr};
+
     static const void* getInterface(void*, const char* id) noexcept {
-        return (id != nullptr && std::strcmp(id, HA_TOOLS_INTERFACE_V1) == 0) ? &vtable : nullptr;
+        if (id == nullptr) return nullptr;
+        if (std::strcmp(id, HA_TOOLS_INTERFACE_V1) == 0) return &vtable;
+        if (kAnswers && std::strcmp(id, HA_ANSWERS_INTERFACE_V1) == 0) return &answersVtable;
+        return nullptr;
     }
     static constexpr ha_plugin_entry entry(const ha_plugin_descriptor* descriptor) {
         return ha_plugin_entry{sizeof(ha_plugin_entry), HA_ABI_MAJOR,          HA_ABI_MINOR,
@@ -200,7 +287,15 @@ struct ProviderAdapter {
     static int32_t chat(void* instance, const ha_call* call) noexcept {
         return detail::guarded(call, [&](const Call& c) { return static_cast<Instance*>(instance)->chat(c); });
     }
-    static constexpr ha_provider_v1 vtable{sizeof(ha_provider_v1), 0, &chat};
+    static int32_t describe(void* instance, const ha_call* call) noexcept {
+        if constexpr (detail::HasDescribe<Plugin>::value) {
+            return detail::guarded(call, [&](const Call&) { return static_cast<Instance*>(instance)->describe(); });
+        } else {
+            return HA_ERR_UNSUPPORTED;
+        }
+    }
+    static constexpr ha_provider_v1 vtable{sizeof(ha_provider_v1), 0, &chat,
+                                           detail::HasDescribe<Plugin>::value ? &describe : nullptr};
 
     static const void* getInterface(void*, const char* id) noexcept {
         return (id != nullptr && std::strcmp(id, HA_PROVIDER_INTERFACE_V1) == 0) ? &vtable : nullptr;

@@ -7,6 +7,39 @@
  * may run: it filters capabilities through its policy before offering them to an LLM, validates
  * the input against input_schema, and checks the policy again before every invoke(). Mutating
  * capabilities are never offered nor invoked by Homelab Assistant; declare them honestly anyway.
+ *
+ * Names. A capability is "<group>.<action>[.<more>]": lowercase segments [a-z][a-z0-9_]* joined
+ * by '.', at most 64 bytes. The first segment is the group, and a group belongs to exactly one
+ * plugin: the plugin whose id is the group (with '-' and '.' read as '_') owns it, otherwise the
+ * first plugin (in file-name order) that uses it. A plugin using a group another plugin owns is
+ * refused as a whole, so a plugin cannot slip capabilities under a policy rule such as
+ * "docker.*". Models see a capability as a function named with every '.' replaced by '_'
+ * ("disk.usage" -> "disk_usage"); two capabilities that would get the same function name (say
+ * "a.b_c" and "a_b.c") are refused at load with both names in the message.
+ *
+ * Input schemas use this JSON-Schema subset (anything else is refused at load, so a plugin never
+ * relies on a check the host would silently skip):
+ *   type                 "object" "string" "integer" "number" "boolean" "array" "null", or a list
+ *   properties, required, additionalProperties (true or false only)
+ *   enum, minimum, maximum, minLength, maxLength (code points), items, minItems, maxItems
+ *   annotations, ignored by validation: description, title, default, examples, $schema,
+ *                        writeOnly (in settings schemas: marks a secret, see abi.h)
+ * The top level must be {"type":"object", ...}; nesting at most 8 levels. An integer-valued
+ * number (3.0) is an integer. The host validates every input before invoke() sees it.
+ *
+ * Host limits (a plugin over a limit is refused at load with the limit named; a call over a
+ * limit fails, it is never cut silently):
+ *   capabilities per plugin       64
+ *   name                          64 bytes          description      2048 bytes, non-empty
+ *   input_schema                  64 KiB            timeout_ms       at most 600000
+ *   descriptor id 64 bytes, name 256, version 64, description 1024
+ *   output of one call            1 MiB: the sink answers HA_ERR_TOO_LARGE and the call fails as
+ *                                 too large, whatever invoke() returns
+ *   error text of one call        4 KiB, longer text is cut (errors are for humans)
+ *   create()                      10 s; default call deadline plugins.call_timeout_ms (5 s)
+ *   calls stuck past deadline     4 per plugin, then new calls are refused until one returns
+ * What reaches a language model is further cut to chat.tool_result_max_bytes (16 KiB), marked
+ * as truncated.
  */
 #ifndef HOMELAB_ASSISTANT_TOOLS_H
 #define HOMELAB_ASSISTANT_TOOLS_H
@@ -28,8 +61,8 @@ typedef struct ha_tool_info {
     uint32_t effect;     /* HA_EFFECT_* */
     uint32_t timeout_ms; /* suggested deadline for one call; 0 = the host's default */
     uint32_t reserved0;
-    /* Capability name "<group>.<action>": lowercase segments [a-z][a-z0-9_]* joined by '.',
-     * at most 64 bytes, unique across all loaded plugins. Example: "disk.usage". */
+    /* Capability name "<group>.<action>" (see Names above), unique across all loaded plugins.
+     * Example: "disk.usage". */
     const char *name;
     const char *description;  /* what it returns; shown to the LLM; one or two sentences */
     const char *input_schema; /* JSON Schema of the input: an object schema ("type":"object") */
