@@ -9,4 +9,6 @@ BUILD=${BUILD_DIR:-$ROOT/build-tests}
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DHA_SANITIZE=ON -DHA_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
 cd "$BUILD"
-ctest --output-on-failure --timeout 900 "$@"
+# Scenarios use kernel-chosen ports and their own directories; shared engines are CTest
+# fixtures and resource locks, so they run in parallel.
+ctest --output-on-failure --timeout 900 -j"$(nproc)" "$@"

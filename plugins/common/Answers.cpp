@@ -88,6 +88,13 @@ bool Question::hasAny(std::initializer_list<std::string_view> list) const {
 
 bool Question::hasPhrase(std::string_view phrase) const { return has(phrase); }
 
+bool Question::aboutAWorkload() const {
+    // "what about its memory?" after an answer about something: that thing's memory.
+    if (!subjectPlugin.empty() && hasAny({"its", "their"})) return true;
+    return hasAny({"container", "containers", "docker", "process", "processes", "service", "services", "app", "apps",
+                   "vm", "vms", "pod", "pods", "unit", "units"});
+}
+
 Question Question::parse(std::string_view json) { return questionOf(parseObject(json)); }
 
 void Matches::add(const std::string& capability, double score, Poco::JSON::Object::Ptr arguments,

@@ -29,6 +29,10 @@ struct Question {
     // Whole words in sequence: hasPhrase("most memory").
     bool hasPhrase(std::string_view phrase) const;
     bool allows(const std::string& capability) const { return allowed.count(capability) > 0; }
+    // The question is about what a workload uses ("which container uses the most memory?",
+    // "cpu of the nginx service", "what about its memory?" after an answer about something),
+    // not about the host's own CPU, memory or disks.
+    bool aboutAWorkload() const;
     // The subject came from this plugin.
     bool subjectIs(const std::string& pluginId) const { return subjectPlugin == pluginId; }
 

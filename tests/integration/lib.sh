@@ -105,3 +105,39 @@ human_bytes() {
     d = (v < 10) ? 2 : ((v < 100) ? 1 : 0);
     printf ("%." d "f %s"), v, u[i] }'
 }
+
+# ---- expectations: one line each, the description first ---------------------------------------
+quiet_jq() { jq -e "$1" "$2" >/dev/null 2>&1; }
+expect_status() { check "$1" status_is "$2"; }                   # expect_status DESC CODE
+expect_jq() { check "$1" quiet_jq "$2" "${3:-$BODY_FILE}"; }      # expect_jq DESC FILTER [FILE]
+expect_body() { check "$1" body_has "$2"; }                      # expect_body DESC FIXED_TEXT
+expect_no_body() { check "$1" not_in_file "$2" "$BODY_FILE"; }    # expect_no_body DESC FIXED_TEXT
+expect_grep() { check "$1" grep -qE -- "$2" "$3"; }               # expect_grep DESC REGEX FILE
+expect_no_grep() { check "$1" not_in_file "$2" "${@:3}"; }        # expect_no_grep DESC FIXED FILE...
+expect_eq() { check "$1" [ "$2" = "$3" ]; }                       # expect_eq DESC ACTUAL EXPECTED
+not_in_file() { ! grep -rqF -- "$1" "${@:2}"; }
+# expect_exit DESC CODE command...: runs it; its output is in $OUT.
+expect_exit() {
+  local what=$1 code=$2 rc=0
+  shift 2
+  OUT=$("$@" 2>&1) || rc=$?
+  check "$what (exit $rc)" [ "$rc" = "$code" ]
+}
+
+# ha_plugin_dir NAME FILE...: a plugin directory with the given .so files, as the loader wants it.
+ha_plugin_dir() {
+  local dir=$WORK/$1
+  shift
+  mkdir -p "$dir"
+  cp "$@" "$dir/"
+  chmod 755 "$dir" "$dir"/*.so
+  PLUGIN_DIR=$dir
+}
+
+# chat MESSAGE [CONVERSATION_ID]: POST /chat with the key in $KEY.
+chat() {
+  local body
+  body=$(jq -nc --arg m "$1" --arg c "${2:-}" 'if $c == "" then {message: $m} else {message: $m, conversation_id: $c} end')
+  req POST /chat -H "X-API-Key: $KEY" -H "Content-Type: application/json" -d "$body"
+}
+answer() { jq -r .message "$BODY_FILE"; }

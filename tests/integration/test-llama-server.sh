@@ -58,10 +58,11 @@ KEY=e2e-key-$(openssl rand -hex 12)
 mkdir -p "$WORK/e2e" && printf 'allow: ["cpu.*", "memory.*", "disk.*"]\n' >"$WORK/e2e/policy.yaml"
 # Greedy sampling: the scripted model's choices are ties that only greedy decoding breaks the same
 # way every time.
-ha_start e2e "llm:
-  temperature: 0
-plugins:
-  directory: $PLUGINS" API_KEY="$KEY" LLM_PROVIDER=openai OPENAI_BASE_URL="http://127.0.0.1:$LLAMA_PORT/v1" \
+ha_start e2e "plugins:
+  directory: $PLUGINS
+  settings:
+    openai:
+      temperature: 0" API_KEY="$KEY" LLM_PROVIDER=openai OPENAI_BASE_URL="http://127.0.0.1:$LLAMA_PORT/v1" \
   OPENAI_API_KEY="$LLAMA_KEY" LLM_MODEL=scripted || exit 1
 req POST /chat -H "X-API-Key: $KEY" -d '{"message":"How much disk space is left?"}'
 check "chat through llama-server: 200" status_is 200
@@ -72,11 +73,21 @@ check "audit: two model rounds, tool call allowed and ok, provider openai" bash 
 check "the llama.cpp key is in no log" bash -c '! grep -qF "$0" "$1" "$2/audit.jsonl"' "$LLAMA_KEY" "$LOG" "$DIR"
 ha_stop "$PID"
 
-ha_start wrongkey "plugins:
+ha_start wrongkey "llm:
+  fallback: error
+plugins:
   directory: $PLUGINS" API_KEY="$KEY" LLM_PROVIDER=openai OPENAI_BASE_URL="http://127.0.0.1:$LLAMA_PORT/v1" \
   OPENAI_API_KEY=wrong-key-0123456789 LLM_MODEL=scripted || exit 1
 req POST /chat -H "X-API-Key: $KEY" -d '{"message":"How much disk space is left?"}'
 check "a wrong key: llama-server's real 401 becomes a clear 502" bash -c '[ "$0" = 502 ] && jq -e ".error | test(\"API key was rejected\")" "$1" >/dev/null' "$STATUS" "$BODY_FILE"
+ha_stop "$PID"
+
+ha_start fallback "plugins:
+  directory: $PLUGINS" API_KEY="$KEY" LLM_PROVIDER=openai OPENAI_BASE_URL="http://127.0.0.1:$LLAMA_PORT/v1" \
+  OPENAI_API_KEY=wrong-key-0123456789 LLM_MODEL=scripted || exit 1
+req POST /chat -H "X-API-Key: $KEY" -d '{"message":"How much disk space is left?"}'
+check "with the default fallback the same 401 is answered offline, degraded" \
+  bash -c '[ "$0" = 200 ] && jq -e ".degraded == true and .tool_calls_made == [\"disk.usage\"]" "$1" >/dev/null' "$STATUS" "$BODY_FILE"
 ha_stop "$PID"
 
 finish

@@ -49,7 +49,8 @@ public:
 
     void testAppendsOneLinePerRecord() {
         test::TempDir dir;
-        AuditLog log(dir.file("audit.jsonl"), Redactor());
+        const Redactor redactor;
+        AuditLog log(dir.file("audit.jsonl"), redactor);
         log.checkWritable();
         struct stat st{};
         CPPUNIT_ASSERT_EQUAL(0, ::stat(dir.file("audit.jsonl").c_str(), &st));
@@ -74,7 +75,8 @@ public:
 
     void testLinesNeverContainSecrets() {
         test::TempDir dir;
-        AuditLog log(dir.file("audit.jsonl"), Redactor({"the-api-key-0123456789"}));
+        const Redactor redactor(std::vector<std::string>{"the-api-key-0123456789"});
+        AuditLog log(dir.file("audit.jsonl"), redactor);
         auto rec = json::object();
         rec->set("user_message", "my key is the-api-key-0123456789, and gsk_abcdefghijklmnopqrstuvwxyz");
         log.append(rec);
@@ -86,7 +88,8 @@ public:
 
     void testConcurrentAppendsStayWholeLines() {
         test::TempDir dir;
-        AuditLog log(dir.file("audit.jsonl"), Redactor());
+        const Redactor redactor;
+        AuditLog log(dir.file("audit.jsonl"), redactor);
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t) {
             threads.emplace_back([&log, t] {
@@ -110,7 +113,8 @@ public:
     }
 
     void testUnwritablePathIsAnError() {
-        AuditLog log("/nonexistent-dir/audit.jsonl", Redactor());
+        const Redactor redactor;
+        AuditLog log("/nonexistent-dir/audit.jsonl", redactor);
         CPPUNIT_ASSERT_THROW(log.checkWritable(), AuditError);
         CPPUNIT_ASSERT_THROW(log.append(json::object()), AuditError);
     }

@@ -1,6 +1,6 @@
 // The shared OpenAI-compatible client: request building, reply parsing across Groq, OpenAI and
 // llama.cpp shapes, and the classification of provider errors.
-#include "providers/common/ChatCompletionsClient.h"
+#include "providers/chat-completions/ChatCompletionsClient.h"
 #include "util/Json.h"
 
 #include <cppunit/extensions/HelperMacros.h>

@@ -19,6 +19,7 @@ class ConfigLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testBadEnvironmentValues);
     CPPUNIT_TEST(testMissingExplicitFile);
     CPPUNIT_TEST(testPluginSettingsBecomeJson);
+    CPPUNIT_TEST(testDeprecatedProviderKeysBecomePluginSettings);
     CPPUNIT_TEST(testLogLevelSpellings);
     CPPUNIT_TEST_SUITE_END();
 
@@ -56,15 +57,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/policy.yaml"), c.policyFile);
         CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/tls/cert.pem"), c.server.tlsCertificate);
         CPPUNIT_ASSERT_EQUAL(std::string("/var/log/homelab-assistant/audit.jsonl"), c.auditPath);
-        CPPUNIT_ASSERT_EQUAL(std::string("https://api.groq.com/openai/v1"), c.llm.providers.at("groq").baseUrl);
+        CPPUNIT_ASSERT_EQUAL(std::string("offline"), c.llm.fallback);
+        CPPUNIT_ASSERT(c.llm.autoOrder == (std::vector<std::string>{"groq", "openai"}));
+        // Provider defaults (base URL, model) live in the provider plugins only.
+        CPPUNIT_ASSERT(c.plugins.settingsJson.empty());
+        CPPUNIT_ASSERT(c.warnings.empty());
     }
 
     void testFileValuesAndRelativePaths() {
         test::TempDir dir;
         test::writeFile(dir.file("config.yaml"),
                         "server:\n  listen: \"[::1]:9443\"\n  threads: 8\n  tls_certificate: certs/c.pem\n"
-                        "rate_limit:\n  requests: 5\n  window: 10\nllm:\n  provider: offline\n  max_tool_rounds: 3\n  temperature: 0\n"
-                        "  openai:\n    base_url: http://127.0.0.1:8080/v1\n    model: local\n"
+                        "rate_limit:\n  requests: 5\n  window: 10\nllm:\n  provider: acme-llm\n  max_tool_rounds: 3\n"
+                        "  fallback: error\n  auto_order: [acme-llm, openai]\n  max_tool_calls: 4\n"
+                        "plugins:\n  answers_timeout_ms: 500\n  settings:\n    openai:\n      base_url: http://127.0.0.1:8080/v1\n"
+                        "      model: local\n"
                         "policy: /etc/p.yaml\naudit:\n  path: logs/audit.jsonl\nlog_level: DEBUG\n");
         const Config c = loader().load(dir.file("config.yaml"));
         CPPUNIT_ASSERT_EQUAL(dir.file("config.yaml"), c.sourceFile);
@@ -74,10 +81,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(dir.file("tls/key.pem"), c.server.tlsPrivateKey);
         CPPUNIT_ASSERT_EQUAL(int64_t(5), c.rateLimit.requests);
         CPPUNIT_ASSERT_EQUAL(int64_t(10), c.rateLimit.windowSeconds);
-        CPPUNIT_ASSERT_EQUAL(std::string("offline"), c.llm.provider);
+        CPPUNIT_ASSERT_EQUAL(std::string("acme-llm"), c.llm.provider);
         CPPUNIT_ASSERT_EQUAL(int64_t(3), c.llm.maxToolRounds);
-        CPPUNIT_ASSERT_EQUAL(0.0, c.llm.temperature);
-        CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8080/v1"), c.llm.providers.at("openai").baseUrl);
+        CPPUNIT_ASSERT_EQUAL(int64_t(4), c.llm.maxToolCallsPerTurn);
+        CPPUNIT_ASSERT_EQUAL(std::string("error"), c.llm.fallback);
+        CPPUNIT_ASSERT(c.llm.autoOrder == (std::vector<std::string>{"acme-llm", "openai"}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(500), c.plugins.answersTimeoutMs);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"base_url":"http://127.0.0.1:8080/v1","model":"local"})"),
+                             c.plugins.settingsJson.at("openai"));
         CPPUNIT_ASSERT_EQUAL(std::string("/etc/p.yaml"), c.policyFile);
         CPPUNIT_ASSERT_EQUAL(dir.file("logs/audit.jsonl"), c.auditPath);
         CPPUNIT_ASSERT_EQUAL(std::string("debug"), c.logLevel);
@@ -89,12 +100,15 @@ public:
                         "auth:\n  api_key: from-the-file-0123456789\nrate_limit:\n  requests: 5\nlog_level: error\n");
         env_ = {{"API_KEY", "from-the-environment-0123"}, {"LLM_PROVIDER", "Groq"}, {"GROQ_API_KEY", "gsk_x"},
                 {"OPENAI_API_KEY", "sk-y"},           {"RATE_LIMIT_REQUESTS", "7"}, {"RATE_LIMIT_WINDOW", "30"},
-                {"LOG_LEVEL", "WARNING"}};
+                {"LOG_LEVEL", "WARNING"},             {"OPENAI_BASE_URL", " http://127.0.0.1:1/v1 "},
+                {"LLM_MODEL", "big-model"}};
         const Config c = loader().load(dir.file("config.yaml"));
         CPPUNIT_ASSERT_EQUAL(std::string("from-the-environment-0123"), c.apiKey);
         CPPUNIT_ASSERT_EQUAL(std::string("groq"), c.llm.provider);
-        CPPUNIT_ASSERT_EQUAL(std::string("gsk_x"), c.llm.providers.at("groq").apiKey);
-        CPPUNIT_ASSERT_EQUAL(std::string("sk-y"), c.llm.providers.at("openai").apiKey);
+        // The seed's variables are aliases of plugin settings; LLM_MODEL goes to the named provider.
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"api_key":"gsk_x","model":"big-model"})"), c.plugins.settingsJson.at("groq"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"api_key":"sk-y","base_url":"http://127.0.0.1:1/v1"})"),
+                             c.plugins.settingsJson.at("openai"));
         CPPUNIT_ASSERT_EQUAL(int64_t(7), c.rateLimit.requests);
         CPPUNIT_ASSERT_EQUAL(int64_t(30), c.rateLimit.windowSeconds);
         CPPUNIT_ASSERT_EQUAL(std::string("warning"), c.logLevel);
@@ -138,8 +152,9 @@ public:
         check("server:\n  threads: 100000\n", f + ":2: 'server.threads' must be an integer");
         check("rate_limit: [1, 2]\n", f + ":1: 'rate_limit' must be a mapping");
         check("server:\n  listen: [unclosed\n", f + ":");
-        check("llm:\n  provider: gemini\n", "unknown LLM provider 'gemini'");
-        check("llm:\n  groq:\n    base_url: ftp://x\n", "llm.groq.base_url must be an http:// or https:// URL");
+        check("llm:\n  provider: Gem ini!\n", "is not auto, offline or a provider plugin id");
+        check("llm:\n  fallback: maybe\n", f + ":2: 'llm.fallback' must be offline or error");
+        check("llm:\n  groq:\n    api_keys: x\n", f + ":3: unknown key 'llm.groq.api_keys'");
         check("log_level: loud\n", f + ":1: 'log_level' must be one of");
         check("llm:\n  temperature: hot\n", f + ":2: 'llm.temperature' must be a number between 0 and 2");
     }
@@ -153,8 +168,9 @@ public:
         env_["LOG_LEVEL"] = "chatty";
         CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("LOG_LEVEL") != std::string::npos);
         env_.erase("LOG_LEVEL");
-        env_["LLM_PROVIDER"] = "claude";
-        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("unknown LLM provider") != std::string::npos);
+        env_["LLM_PROVIDER"] = "claude ai";
+        CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("is not auto, offline or a provider plugin id") !=
+                       std::string::npos);
     }
 
     void testMissingExplicitFile() {
@@ -173,6 +189,24 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"socket":"/run/docker.sock","verbose":true})"),
                              c.plugins.settingsJson.at("docker"));
         CPPUNIT_ASSERT_EQUAL(std::string("{}"), c.plugins.settingsJson.at("empty"));
+    }
+
+    void testDeprecatedProviderKeysBecomePluginSettings() {
+        test::TempDir dir;
+        test::writeFile(dir.file("config.yaml"),
+                        "llm:\n  temperature: 0\n  ca_file: ca.pem\n  request_timeout: 7\n  groq:\n    api_key: gsk_old\n"
+                        "plugins:\n  settings:\n    groq:\n      model: newer\n      temperature: 1\n");
+        const Config c = loader().load(dir.file("config.yaml"));
+        // The plugin's own settings win over the deprecated keys; paths are resolved as before.
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"api_key":"gsk_old","ca_file":")" + dir.file("ca.pem") +
+                                         R"(","model":"newer","request_timeout_ms":7000,"temperature":1})"),
+                             c.plugins.settingsJson.at("groq"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"ca_file":")" + dir.file("ca.pem") +
+                                         R"(","request_timeout_ms":7000,"temperature":0})"),
+                             c.plugins.settingsJson.at("openai"));
+        CPPUNIT_ASSERT_EQUAL(size_t(7), c.warnings.size());  // each deprecated key, once per provider it sets
+        CPPUNIT_ASSERT_MESSAGE(c.warnings[0], c.warnings[0].find("'llm.groq.api_key' is deprecated; set "
+                                                                 "'plugins.settings.groq.api_key' instead") != std::string::npos);
     }
 
     void testLogLevelSpellings() {

@@ -25,6 +25,10 @@ class OrchestratorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHistoryIsSentOnTheNextTurn);
     CPPUNIT_TEST(testLargeToolResultsAreTruncated);
     CPPUNIT_TEST(testMissingToolCallIdsAreFilledIn);
+    CPPUNIT_TEST(testEveryToolCallIsRunOrRefusedUpToTheTurnLimit);
+    CPPUNIT_TEST(testFailingModelFallsBackWithANotice);
+    CPPUNIT_TEST(testNoFallbackReportsTheError);
+    CPPUNIT_TEST(testSubjectReachesTheNextTurn);
     CPPUNIT_TEST_SUITE_END();
 
     std::shared_ptr<FakeTool> cpu_, disk_, restart_, secret_;
@@ -32,12 +36,14 @@ class OrchestratorTest : public CppUnit::TestFixture {
     Policy policy_;
     std::unique_ptr<ToolExecutor> executor_;
     ScriptedProvider provider_;
+    ScriptedProvider fallback_;
+    Provider* fallbackProvider_ = nullptr;
     RequestGuard guard_;
     std::unique_ptr<ConversationStore> store_;
     Orchestrator::Options options_;
 
     std::unique_ptr<Orchestrator> orchestrator() {
-        return std::make_unique<Orchestrator>(*executor_, provider_, guard_, *store_, options_);
+        return std::make_unique<Orchestrator>(*executor_, provider_, fallbackProvider_, guard_, *store_, options_);
     }
 
 public:
@@ -52,6 +58,8 @@ public:
         policy_ = PolicyLoader::loadText("allow: [\"*\"]\ndeny: [\"secret.*\"]\n", "policy.yaml");
         executor_ = std::make_unique<ToolExecutor>(*registry_, policy_, std::chrono::milliseconds(1000));
         provider_ = ScriptedProvider();
+        fallback_ = ScriptedProvider();
+        fallbackProvider_ = nullptr;
         store_ = std::make_unique<ConversationStore>(ConversationStore::Limits{});
         options_ = Orchestrator::Options{};
     }
@@ -147,8 +155,9 @@ public:
         provider_.throwBefore = [] { throw ProviderError(CallStatus::Denied, "401 invalid api key"); };
         const ChatTurnResult r = orchestrator()->handle({"cpu?", "c1"});
         CPPUNIT_ASSERT(r.error.has_value());
-        CPPUNIT_ASSERT(*r.error == CallStatus::Denied);
-        CPPUNIT_ASSERT_EQUAL(std::string("401 invalid api key"), r.errorMessage);
+        CPPUNIT_ASSERT(r.error->status == CallStatus::Denied);
+        CPPUNIT_ASSERT_EQUAL(std::string("401 invalid api key"), r.error->message);
+        CPPUNIT_ASSERT_EQUAL(std::string("scripted"), r.error->provider);
     }
 
     void testHistoryIsSentOnTheNextTurn() {
@@ -183,6 +192,64 @@ public:
         const ChatTurnResult r = orchestrator()->handle({"cpu?", "c1"});
         CPPUNIT_ASSERT_EQUAL(std::string("call_1"), r.toolCalls[0].id);
         CPPUNIT_ASSERT(r.toolCalls[0].status == CallStatus::Ok);  // empty arguments mean {}
+    }
+
+    void testEveryToolCallIsRunOrRefusedUpToTheTurnLimit() {
+        ProviderReply many;
+        for (int i = 0; i < 50; ++i) many.toolCalls.push_back({"c" + std::to_string(i), "cpu_usage", "{}"});
+        provider_.replies = {many, textReply("done")};
+        const ChatTurnResult r = orchestrator()->handle({"cpu?", "c1"});
+        CPPUNIT_ASSERT_EQUAL(size_t(50), r.toolCalls.size());  // none dropped
+        CPPUNIT_ASSERT_EQUAL(options_.maxToolCallsPerTurn, cpu_->calls.load());
+        for (size_t i = 0; i < r.toolCalls.size(); ++i) {
+            const bool ran = static_cast<int>(i) < options_.maxToolCallsPerTurn;
+            CPPUNIT_ASSERT_EQUAL(std::string(ran ? "allowed" : "denied"), r.toolCalls[i].decision);
+            if (!ran) CPPUNIT_ASSERT(r.toolCalls[i].reason.find("at most 16 tool calls") != std::string::npos);
+        }
+        // The model gets an answer for every call id it sent (the API requires one per call).
+        auto messages = json::asArray(json::parse(provider_.sentMessages[1]));
+        CPPUNIT_ASSERT_EQUAL(size_t(3 + 50), messages->size());
+    }
+
+    void testFailingModelFallsBackWithANotice() {
+        fallbackProvider_ = &fallback_;
+        provider_.replies = {toolCallReply("a", "cpu_usage", "{}")};
+        provider_.throwBefore = [this] {
+            if (provider_.sentMessages.size() == 2) throw ProviderError(CallStatus::Unavailable, "502 from upstream");
+        };
+        fallback_.replies = {textReply("CPU: 12.5% busy.")};
+        const ChatTurnResult r = orchestrator()->handle({"What is the CPU usage?", "c1"});
+        CPPUNIT_ASSERT(!r.error);
+        CPPUNIT_ASSERT(r.degraded());
+        CPPUNIT_ASSERT(r.fallbackFrom->status == CallStatus::Unavailable);
+        CPPUNIT_ASSERT_EQUAL(std::string("502 from upstream"), r.fallbackFrom->message);
+        CPPUNIT_ASSERT_EQUAL(std::string("scripted"), r.provider);
+        CPPUNIT_ASSERT_MESSAGE(r.answer, r.answer.find("The language model 'scripted' is not answering (unavailable)") == 0);
+        CPPUNIT_ASSERT(r.answer.find("\nCPU: 12.5% busy.") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.toolCalls.size());  // what the failed attempt ran is kept
+        CPPUNIT_ASSERT_EQUAL(size_t(1), fallback_.sentMessages.size());
+    }
+
+    void testNoFallbackReportsTheError() {
+        provider_.throwBefore = [] { throw ProviderError(CallStatus::Quota, "insufficient_quota"); };
+        const ChatTurnResult r = orchestrator()->handle({"cpu?", "c1"});
+        CPPUNIT_ASSERT(r.error && r.error->status == CallStatus::Quota);
+        CPPUNIT_ASSERT(!r.degraded());
+        CPPUNIT_ASSERT(fallback_.sentMessages.empty());
+    }
+
+    void testSubjectReachesTheNextTurn() {
+        ProviderReply about = textReply("nginx is running.");
+        about.subject = Subject{"docker", "docker.inspect", json::parseObject(R"({"container":"nginx"})"), json::object()};
+        provider_.replies = {about, textReply("its memory")};
+        auto o = orchestrator();
+        o->handle({"is nginx running?", "conv"});
+        o->handle({"what about its memory?", "conv"});
+        o->handle({"unrelated", "other"});
+        CPPUNIT_ASSERT(!provider_.sentSubjects[0]);
+        CPPUNIT_ASSERT(provider_.sentSubjects[1] && provider_.sentSubjects[1]->plugin == "docker");
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"container":"nginx"})"), json::stringify(provider_.sentSubjects[1]->arguments));
+        CPPUNIT_ASSERT(!provider_.sentSubjects[2]);
     }
 };
 

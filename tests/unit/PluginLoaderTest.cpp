@@ -39,12 +39,20 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testExceptionThroughTheAbiIsContained);
     CPPUNIT_TEST(testHangingPluginTimesOutAndIsFenced);
     CPPUNIT_TEST(testMutatingCapabilityIsNeverInvoked);
+    CPPUNIT_TEST(testAbi10PluginLoadsAndWorks);
+    CPPUNIT_TEST(testGroupBelongsToThePluginNamedLikeIt);
+    CPPUNIT_TEST(testFunctionNameCollisionsAreRefused);
+    CPPUNIT_TEST(testSettingsAreCheckedAgainstTheSchema);
+    CPPUNIT_TEST(testSecretSettingsAreMasked);
+    CPPUNIT_TEST(testAnswersInterfaceIsBound);
     CPPUNIT_TEST_SUITE_END();
 
-    LoadResult load(const test::TempDir& dir) {
+    LoadResult load(const test::TempDir& dir, const std::string& settings = "{}", Redactor* redactor = nullptr) {
         LoaderOptions o;
         o.directory = dir.path();
         o.createTimeout = std::chrono::milliseconds(5000);
+        o.settingsFor = [settings](const PluginIdentity&) { return settings; };
+        o.redactor = redactor;
         return PluginLoader(o).loadAll();
     }
     void install(const test::TempDir& dir, const std::string& fixture, const std::string& as = "") {
@@ -89,7 +97,7 @@ public:
         };
         expect("wrong_major.so", "built for ABI 2.0, host provides ABI 1.1");
         expect("short_struct.so", "entry struct is 16 bytes, ABI 1.1 needs at least 48");
-        expect("bad_schema.so", "capability 'fixture.broken': input_schema is not a JSON object");
+        expect("bad_schema.so", "capability 'fixture_bad_schema.broken': input_schema is not a JSON object");
         expect("no_entry.so", "does not export homelab_assistant_plugin_entry");
         expect("failing_create.so", "create() failed: sensor /dev/fixture not found");
         expect("garbage.so", "cannot be loaded");
@@ -136,15 +144,15 @@ public:
         install(dir, "good_tools");
         const LoadResult r = load(dir);
         const auto deadline = Deadline::after(std::chrono::seconds(2));
-        ToolOutput echo = toolNamed(r, "fixture.echo")->invoke(R"({"text":"hi","count":2})", deadline);
+        ToolOutput echo = toolNamed(r, "fixture.echo")->invoke(R"({"text":"hi","count":2})", deadline, {});
         CPPUNIT_ASSERT(echo.status == CallStatus::Ok);
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"count":2,"text":"hi"})"), json::stringify(echo.result));
 
-        ToolOutput fail = toolNamed(r, "fixture.fail")->invoke("{}", deadline);
+        ToolOutput fail = toolNamed(r, "fixture.fail")->invoke("{}", deadline, {});
         CPPUNIT_ASSERT(fail.status == CallStatus::Unavailable);
         CPPUNIT_ASSERT_EQUAL(std::string("fixture failure"), fail.error);
 
-        ToolOutput bad = toolNamed(r, "fixture.bad_output")->invoke("{}", deadline);
+        ToolOutput bad = toolNamed(r, "fixture.bad_output")->invoke("{}", deadline, {});
         CPPUNIT_ASSERT(bad.status == CallStatus::Internal);
         CPPUNIT_ASSERT(bad.error.find("returned invalid output") != std::string::npos);
     }
@@ -155,7 +163,7 @@ public:
         const LoadResult r = load(dir);
         CPPUNIT_ASSERT_EQUAL(size_t(1), r.tools.size());
         for (int i = 0; i < 3; ++i) {  // and again: the plugin stays usable
-            ToolOutput out = r.tools[0]->invoke("{}", Deadline::after(std::chrono::seconds(2)));
+            ToolOutput out = r.tools[0]->invoke("{}", Deadline::after(std::chrono::seconds(2)), {});
             CPPUNIT_ASSERT(out.status == CallStatus::Internal);
             CPPUNIT_ASSERT_MESSAGE(out.error, out.error.find("exception") != std::string::npos);
         }
@@ -165,12 +173,12 @@ public:
         test::TempDir dir;
         install(dir, "hangs");
         const LoadResult r = load(dir);
-        auto hang = toolNamed(r, "fixture.hang");
+        auto hang = toolNamed(r, "fixture_hangs.hang");
         CPPUNIT_ASSERT(hang);
         CPPUNIT_ASSERT_EQUAL(int64_t(300), static_cast<int64_t>(hang->info().timeout.count()));
         for (int i = 0; i < 4; ++i) {
             const uint64_t start = Deadline::nowNs();
-            ToolOutput out = hang->invoke("{}", Deadline::after(std::chrono::milliseconds(300)));
+            ToolOutput out = hang->invoke("{}", Deadline::after(std::chrono::milliseconds(300)), {});
             const double ms = elapsedMs(start);
             CPPUNIT_ASSERT(out.status == CallStatus::Timeout);
             CPPUNIT_ASSERT_MESSAGE(std::to_string(ms), ms >= 300 && ms < 1500);
@@ -178,7 +186,7 @@ public:
         }
         // Four calls are stuck inside the plugin: the next is refused at once.
         const uint64_t start = Deadline::nowNs();
-        ToolOutput out = hang->invoke("{}", Deadline::after(std::chrono::milliseconds(300)));
+        ToolOutput out = hang->invoke("{}", Deadline::after(std::chrono::milliseconds(300)), {});
         CPPUNIT_ASSERT(out.status == CallStatus::Unavailable);
         CPPUNIT_ASSERT(out.error.find("unresponsive") != std::string::npos);
         CPPUNIT_ASSERT(elapsedMs(start) < 100);
@@ -196,6 +204,83 @@ public:
         CPPUNIT_ASSERT(ex.result.isEmpty());
         for (const auto& f : executor.offeredFunctions()) CPPUNIT_ASSERT(f.capability != "fixture.mutate");
         CPPUNIT_ASSERT_EQUAL(size_t(3), executor.offeredFunctions().size());
+    }
+
+    void testAbi10PluginLoadsAndWorks() {
+        test::TempDir dir;
+        install(dir, "abi10_tools");
+        const LoadResult r = load(dir);
+        const PluginReport* rep = reportFor(r, "abi10_tools.so");
+        CPPUNIT_ASSERT_MESSAGE(rep->message, rep->loaded);
+        CPPUNIT_ASSERT(rep->message.find("(ABI 1.0)") != std::string::npos);
+        ToolOutput out = toolNamed(r, "fixture_abi10.echo")->invoke(R"({"text":"old"})", Deadline::after(std::chrono::seconds(2)), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Ok);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"text":"old"})"), json::stringify(out.result));
+    }
+
+    void testGroupBelongsToThePluginNamedLikeIt() {
+        test::TempDir dir;
+        install(dir, "intruder");  // loads first, but "fixture_hangs" is fixture-hangs' group
+        install(dir, "hangs");
+        const LoadResult r = load(dir);
+        CPPUNIT_ASSERT(reportFor(r, "hangs.so")->loaded);
+        const PluginReport* rep = reportFor(r, "intruder.so");
+        CPPUNIT_ASSERT(!rep->loaded);
+        CPPUNIT_ASSERT_EQUAL(std::string("capability 'fixture_hangs.sneak' is in group 'fixture_hangs', which belongs "
+                                         "to plugin 'fixture-hangs' (hangs.so)"),
+                             rep->message);
+        CPPUNIT_ASSERT(!toolNamed(r, "fixture_hangs.sneak"));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.plugins.size());
+    }
+
+    void testFunctionNameCollisionsAreRefused() {
+        test::TempDir dir;
+        install(dir, "collide_a");
+        install(dir, "collide_b");
+        const LoadResult r = load(dir);
+        CPPUNIT_ASSERT(reportFor(r, "collide_a.so")->loaded);
+        CPPUNIT_ASSERT_EQUAL(std::string("capability 'coll_a_x.y' would reach a model as function 'coll_a_x_y', which "
+                                         "capability 'coll_a.x_y' already uses"),
+                             reportFor(r, "collide_b.so")->message);
+    }
+
+    void testSettingsAreCheckedAgainstTheSchema() {
+        test::TempDir dir;
+        install(dir, "example_ups");
+        LoadResult r = load(dir, R"({"status_file":5})");
+        const PluginReport* rep = reportFor(r, "example_ups.so");
+        CPPUNIT_ASSERT(!rep->loaded && rep->settingsRejected && r.anySettingsRejected());
+        CPPUNIT_ASSERT_EQUAL(std::string("settings (plugins.settings.example-ups): $.status_file: expected string, got integer"),
+                             rep->message);
+        r = load(dir, R"({"status_fil":"/run/ups"})");
+        CPPUNIT_ASSERT(reportFor(r, "example_ups.so")->message.find("unexpected property 'status_fil'") != std::string::npos);
+        r = load(dir, R"({"status_file":"/run/ups/status"})");
+        CPPUNIT_ASSERT(reportFor(r, "example_ups.so")->loaded && !r.anySettingsRejected());
+    }
+
+    void testSecretSettingsAreMasked() {
+        test::TempDir dir;
+        test::copyFile(std::string(HA_BUILD_PLUGIN_DIR) + "/provider-groq.so", dir.file("provider-groq.so"));
+        install(dir, "good_tools");
+        Redactor redactor;
+        // Not shaped like any known key: only the schema's writeOnly mark (and the key's name) says it is secret.
+        const LoadResult r = load(dir, R"({"api_key":"plain-looking-value-42"})", &redactor);
+        CPPUNIT_ASSERT(reportFor(r, "provider-groq.so")->loaded);
+        CPPUNIT_ASSERT_EQUAL(std::string("key [REDACTED] here"), redactor.redact("key plain-looking-value-42 here"));
+    }
+
+    void testAnswersInterfaceIsBound() {
+        test::TempDir dir;
+        install(dir, "example_ups");
+        install(dir, "good_tools");
+        const LoadResult r = load(dir);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.answerers.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("example-ups"), r.answerers[0]->plugin());
+        CPPUNIT_ASSERT(reportFor(r, "example_ups.so")->message.find(", answers") != std::string::npos);
+        const AnswerProfile& p = r.answerers[0]->profile();
+        CPPUNIT_ASSERT(std::find(p.vocabulary.begin(), p.vocabulary.end(), "battery") != p.vocabulary.end());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), p.checks.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("ups.status"), p.checks[0].capability);
     }
 };
 

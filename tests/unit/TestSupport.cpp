@@ -1,5 +1,7 @@
 #include "TestSupport.h"
 
+#include "plugin/PluginProvider.h"
+
 #include "util/Json.h"
 
 #include <Poco/File.h>
@@ -45,7 +47,8 @@ void copyFile(const std::string& from, const std::string& to) {
     ::chmod(to.c_str(), 0755);
 }
 
-FakeTool::FakeTool(std::string capability, Effect effect, std::string resultJson, std::string schema)
+FakeTool::FakeTool(std::string capability, Effect effect, std::string resultJson, std::string schema,
+                   std::string pluginId)
     : result_(std::move(resultJson)) {
     info_.capability = capability;
     info_.function = capability;
@@ -56,24 +59,35 @@ FakeTool::FakeTool(std::string capability, Effect effect, std::string resultJson
     info_.inputSchema = schema;
     info_.inputSchemaObject = json::parseObject(schema);
     info_.effect = effect;
-    info_.pluginId = "fake";
+    info_.pluginId = std::move(pluginId);
 }
 
-ToolOutput FakeTool::invoke(const std::string& inputJson, Deadline) {
+ToolOutput FakeTool::invoke(const std::string& inputJson, Deadline, const CallContext&) {
     ++calls;
     lastInput = inputJson;
     ToolOutput out;
     out.status = status;
-    if (status == CallStatus::Ok) out.result = json::parse(result_);
-    else out.error = "fake failure";
+    if (auto f = failuresByInput.find(inputJson); f != failuresByInput.end()) {
+        out.status = f->second.first;
+        out.error = f->second.second;
+        return out;
+    }
+    if (auto r = resultsByInput.find(inputJson); r != resultsByInput.end()) {
+        out.status = CallStatus::Ok;
+        out.result = json::parse(r->second);
+    } else if (status == CallStatus::Ok) {
+        out.result = json::parse(result_);
+    } else {
+        out.error = status == CallStatus::NotFound ? "not found" : "fake failure";
+    }
     return out;
 }
 
-ProviderReply ScriptedProvider::chat(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools,
-                                     Deadline) {
-    sentMessages.push_back(json::stringify(messages));
+ProviderReply ScriptedProvider::chat(const ChatRequest& request) {
+    sentMessages.push_back(json::stringify(json::parseObject(plugin::PluginProvider::requestJson(request))->get("messages")));
     std::vector<std::string> names;
-    for (const auto& t : tools) names.push_back(t.function);
+    for (const auto& t : request.functions) names.push_back(t.function);
+    sentSubjects.push_back(request.subject);
     sentTools.push_back(names);
     if (throwBefore) throwBefore();
     if (replies.empty()) return textReply("(no script)");

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,9 +37,15 @@ void copyFile(const std::string& from, const std::string& to);
 class FakeTool : public Tool {
 public:
     FakeTool(std::string capability, Effect effect, std::string resultJson,
-             std::string schema = R"({"type":"object","properties":{},"additionalProperties":false})");
+             std::string schema = R"({"type":"object","properties":{},"additionalProperties":false})",
+             std::string pluginId = "fake");
     const ToolInfo& info() const override { return info_; }
-    ToolOutput invoke(const std::string& inputJson, Deadline deadline) override;
+    ToolOutput invoke(const std::string& inputJson, Deadline deadline, const CallContext& context) override;
+
+    // Result by exact input JSON (status Ok whatever `status` says); others get the default.
+    std::map<std::string, std::string> resultsByInput;
+    // Status by exact input JSON (with error text); inputs not listed get `status`.
+    std::map<std::string, std::pair<CallStatus, std::string>> failuresByInput;
 
     std::atomic<int> calls{0};
     std::string lastInput;
@@ -52,12 +60,12 @@ private:
 class ScriptedProvider : public Provider {
 public:
     std::string name() const override { return "scripted"; }
-    ProviderReply chat(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools,
-                       Deadline deadline) override;
+    ProviderReply chat(const ChatRequest& request) override;
 
     std::vector<ProviderReply> replies;  // consumed in order; the last one repeats
-    std::vector<std::string> sentMessages;            // JSON of each request's messages
+    std::vector<std::string> sentMessages;            // provider/1 JSON of each request's messages
     std::vector<std::vector<std::string>> sentTools;  // function names offered per request
+    std::vector<std::optional<Subject>> sentSubjects;
     std::function<void()> throwBefore;                // optional: throw instead of replying
 };
 

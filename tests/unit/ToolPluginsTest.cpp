@@ -60,7 +60,7 @@ class ToolPluginsTest : public CppUnit::TestFixture {
         return nullptr;
     }
     static json::Object::Ptr call(const plugin::LoadResult& r, const std::string& capability, const std::string& input) {
-        ToolOutput out = find(r, capability)->invoke(input, Deadline::after(std::chrono::seconds(5)));
+        ToolOutput out = find(r, capability)->invoke(input, Deadline::after(std::chrono::seconds(5)), {});
         CPPUNIT_ASSERT_MESSAGE(out.error, out.status == CallStatus::Ok);
         return json::asObject(out.result);
     }
@@ -163,7 +163,7 @@ public:
         // One explicit path, and a path that does not exist.
         const auto one = call(r, "disk.usage", R"({"path":"/"})");
         CPPUNIT_ASSERT_EQUAL(std::string("/"), *json::getString(json::asObject(json::getArray(one, "filesystems")->get(0)), "mount_point"));
-        ToolOutput missing = find(r, "disk.usage")->invoke(R"({"path":"/nonexistent/dir"})", Deadline::after(std::chrono::seconds(2)));
+        ToolOutput missing = find(r, "disk.usage")->invoke(R"({"path":"/nonexistent/dir"})", Deadline::after(std::chrono::seconds(2)), {});
         CPPUNIT_ASSERT(missing.status == CallStatus::NotFound);
     }
 

@@ -78,13 +78,7 @@ int App::main(const std::vector<std::string>&) {
     try {
         Assistant assistant(config, mode_ != Mode::ListPlugins);
         if (mode_ == Mode::ListPlugins) return listPlugins(assistant);
-        if (mode_ == Mode::CheckConfig) {
-            assistant.createServer();  // certificate, key and address are usable
-            std::cout << "configuration OK: " << (config.sourceFile.empty() ? "built-in defaults" : config.sourceFile)
-                      << ", policy " << config.policyFile << ", " << assistant.registry().all().size()
-                      << " capabilities, provider " << assistant.provider().name() << "\n";
-            return EXIT_OK;
-        }
+        if (mode_ == Mode::CheckConfig) return checkConfig(assistant);
         return serve(assistant);
     } catch (const StartupError& e) {
         Poco::Logger::get("assistant").critical(e.what());
@@ -96,11 +90,26 @@ int App::serve(Assistant& assistant) {
     std::unique_ptr<http::HttpsServer> server = assistant.createServer();
     server->start();
     Poco::Logger::get("assistant").notice("homelab-assistant " HA_VERSION " listening on https://" +
-                                          server->boundAddress() + " (provider " + assistant.provider().name() +
+                                          server->boundAddress() + " (provider " + assistant.providerDescription() +
                                           ", audit log " + assistant.config().auditPath + ")");
     waitForTerminationRequest();
     Poco::Logger::get("assistant").notice("stopping");
     server->stop();
+    return EXIT_OK;
+}
+
+int App::checkConfig(Assistant& assistant) {
+    const Config& config = assistant.config();
+    assistant.createServer();  // certificate, key and address are usable
+    if (assistant.plugins().anySettingsRejected()) {
+        for (const auto& r : assistant.plugins().reports) {
+            if (r.settingsRejected) std::cerr << "homelab-assistant: plugin " << r.file << ": " << r.message << "\n";
+        }
+        return EXIT_CONFIG;
+    }
+    std::cout << "configuration OK: " << (config.sourceFile.empty() ? "built-in defaults" : config.sourceFile)
+              << ", policy " << config.policyFile << ", " << assistant.catalog().entries().size()
+              << " capabilities, provider " << assistant.providerDescription() << "\n";
     return EXIT_OK;
 }
 
@@ -111,11 +120,10 @@ int App::listPlugins(Assistant& assistant) {
         refused += r.loaded ? 0 : 1;
     }
     if (assistant.plugins().reports.empty()) std::cout << "no plugins in " << assistant.config().plugins.directory << "\n";
-    for (const auto& tool : assistant.registry().all()) {
-        const ToolInfo& info = tool->info();
-        const Decision d = assistant.policy().decide(info.capability, info.effect);
+    for (const auto& entry : assistant.catalog().entries()) {
+        const ToolInfo& info = entry.tool->info();
         std::cout << "  " << info.capability << " [" << (info.effect == Effect::ReadOnly ? "read-only" : "mutating")
-                  << "] " << (d.allowed ? "allowed" : "denied") << ": " << d.reason << "\n";
+                  << "] " << (entry.decision.allowed ? "allowed" : "denied") << ": " << entry.decision.reason << "\n";
     }
     return refused == 0 ? EXIT_OK : EXIT_SOFTWARE;
 }

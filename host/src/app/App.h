@@ -20,6 +20,7 @@ private:
     void setUpLogging(const std::string& level);
     int serve(class Assistant& assistant);
     int listPlugins(class Assistant& assistant);
+    int checkConfig(class Assistant& assistant);
 
     Mode mode_ = Mode::Serve;
     std::string configPath_;

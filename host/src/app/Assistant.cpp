@@ -14,12 +14,6 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("assistant"); }
 
-std::vector<std::string> secretsOf(const Config& c) {
-    std::vector<std::string> secrets{c.apiKey};
-    for (const auto& [name, p] : c.llm.providers) secrets.push_back(p.apiKey);
-    return secrets;
-}
-
 ConversationStore::Limits historyLimits(const ChatConfig& c) {
     return {static_cast<size_t>(c.historyConversations), static_cast<size_t>(c.historyTurns),
             static_cast<size_t>(c.historyMaxBytes), std::chrono::seconds(c.historyTtlSeconds)};
@@ -29,7 +23,7 @@ ConversationStore::Limits historyLimits(const ChatConfig& c) {
 
 Assistant::Assistant(Config config, bool checkAudit)
     : config_(std::move(config)),
-      redactor_(secretsOf(config_)),
+      redactor_({config_.apiKey}),
       audit_(config_.auditPath, redactor_),
       guard_(),
       conversations_(historyLimits(config_.chat)),
@@ -37,6 +31,17 @@ Assistant::Assistant(Config config, bool checkAudit)
       keyLimiter_(static_cast<size_t>(config_.rateLimit.requests), std::chrono::seconds(config_.rateLimit.windowSeconds)),
       failureLimiter_(static_cast<size_t>(config_.rateLimit.authFailuresPerWindow),
                       std::chrono::seconds(config_.rateLimit.windowSeconds)) {
+    for (const std::string& w : config_.warnings) logger().warning(w);
+    loadPolicy();
+    openAudit(checkAudit);
+    loadPlugins();
+    selectProvider();
+    buildOrchestrator();
+}
+
+Assistant::~Assistant() = default;
+
+void Assistant::loadPolicy() {
     try {
         policy_ = PolicyLoader::loadFile(config_.policyFile);
     } catch (const PolicyError& e) {
@@ -44,83 +49,121 @@ Assistant::Assistant(Config config, bool checkAudit)
     }
     logger().information("policy " + config_.policyFile + ": " + std::to_string(policy_.allowRules().size()) +
                          " allow rules, " + std::to_string(policy_.denyRules().size()) + " deny rules, default deny");
-    if (checkAudit) {
-        try {
-            audit_.checkWritable();
-        } catch (const AuditError& e) {
-            throw StartupError(e.what());
-        }
-    }
+}
 
+void Assistant::openAudit(bool checkAudit) {
+    if (!checkAudit) return;
+    try {
+        audit_.checkWritable();
+    } catch (const AuditError& e) {
+        throw StartupError(e.what());
+    }
+}
+
+void Assistant::loadPlugins() {
     plugin::LoaderOptions options;
     options.directory = config_.plugins.directory;
     options.settingsFor = [this](const plugin::PluginIdentity& id) { return settingsFor(id); };
+    options.answersTimeout = std::chrono::milliseconds(config_.plugins.answersTimeoutMs);
     options.redactor = &redactor_;
     plugins_ = plugin::PluginLoader(options).loadAll();
     registry_ = ToolRegistry(plugins_.tools);
     executor_ = std::make_unique<ToolExecutor>(registry_, policy_, std::chrono::milliseconds(config_.plugins.callTimeoutMs));
-    for (const auto& tool : registry_.all()) {
-        const ToolInfo& info = tool->info();
-        const Decision d = policy_.decide(info.capability, info.effect);
-        logger().information("capability " + info.capability + (d.allowed ? " allowed: " : " denied: ") + d.reason);
-    }
-
-    provider_ = selectProvider();
-    Orchestrator::Options o;
-    o.maxToolRounds = static_cast<int>(config_.llm.maxToolRounds);
-    o.turnTimeout = std::chrono::seconds(config_.llm.timeoutSeconds);
-    o.toolResultMaxBytes = static_cast<size_t>(config_.chat.toolResultMaxBytes);
-    orchestrator_ = std::make_unique<Orchestrator>(*executor_, *provider_, guard_, conversations_, o);
-
-    api_ = std::unique_ptr<http::ApiContext>(new http::ApiContext{config_, authenticator_, keyLimiter_, failureLimiter_,
-                                                                  *orchestrator_, *executor_, audit_, redactor_, {},
-                                                                  HA_VERSION});
-    for (const auto& r : plugins_.reports) api_->plugins.push_back({r.file, r.id, r.loaded, r.message});
+    answers_ = AnswerCatalog(plugins_.answerers);
+    health_ = std::make_unique<HealthCheck>(answers_, executor_->catalog());
+    offline_ = std::make_unique<OfflineProvider>(answers_, executor_->catalog());
+    logCatalog();
+    warnAboutUnusedSettings();
 }
 
-Assistant::~Assistant() = default;
+void Assistant::logCatalog() const {
+    for (const auto& entry : executor_->catalog().entries()) {
+        logger().information("capability " + entry.tool->info().capability +
+                             (entry.decision.allowed ? " allowed: " : " denied: ") + entry.decision.reason);
+    }
+}
+
+void Assistant::warnAboutUnusedSettings() const {
+    for (const auto& [id, settings] : config_.plugins.settingsJson) {
+        const bool known = std::any_of(plugins_.reports.begin(), plugins_.reports.end(),
+                                       [&](const plugin::PluginReport& r) { return r.id == id; });
+        if (!known) logger().warning("plugins.settings." + id + ": no plugin with id '" + id + "' is in " +
+                                     config_.plugins.directory + "; these settings are unused");
+    }
+}
 
 std::string Assistant::settingsFor(const plugin::PluginIdentity& id) const {
-    json::Object::Ptr settings = json::object();
-    if (auto it = config_.plugins.settingsJson.find(id.id); it != config_.plugins.settingsJson.end()) {
-        settings = json::parseObject(it->second);
-    }
-    auto p = config_.llm.providers.find(id.id);
-    if (id.providesModel() && p != config_.llm.providers.end()) {
-        settings->set("api_key", p->second.apiKey);
-        settings->set("base_url", p->second.baseUrl);
-        settings->set("model", p->second.model);
-        settings->set("request_timeout_ms", config_.llm.requestTimeoutSeconds * 1000);
-        settings->set("max_retries", config_.llm.maxRetries);
-        settings->set("temperature", config_.llm.temperature);
-        if (!config_.llm.caFile.empty()) settings->set("ca_file", config_.llm.caFile);
-    }
-    return json::stringify(settings);
+    auto it = config_.plugins.settingsJson.find(id.id);
+    return it == config_.plugins.settingsJson.end() ? "{}" : it->second;
 }
 
-std::unique_ptr<Provider> Assistant::selectProvider() {
-    std::string name = config_.llm.provider;
-    const auto hasKey = [&](const std::string& p) { return !config_.llm.providers.at(p).apiKey.empty(); };
-    const bool localOpenAi = config_.llm.providers.at("openai").baseUrl.find("api.openai.com") == std::string::npos;
-    if (name == "auto") {
-        name = hasKey("groq") ? "groq" : (hasKey("openai") ? "openai" : "offline");
-    } else if ((name == "groq" && !hasKey("groq")) || (name == "openai" && !hasKey("openai") && !localOpenAi)) {
-        logger().warning("LLM provider '" + name + "' has no API key configured: answering with the offline provider");
-        name = "offline";
+std::shared_ptr<plugin::LoadedPlugin> Assistant::findProvider(const std::string& id) const {
+    for (const auto& p : plugins_.plugins) {
+        if (p->identity().id == id && p->provider() != nullptr) return p;
     }
-    if (name == "offline") {
-        logger().information("LLM provider: offline (embedded, answers common questions from the tools)");
-        return std::make_unique<OfflineProvider>();
-    }
-    for (const auto& plugin : plugins_.plugins) {
-        if (plugin->identity().id == name && plugin->provider() != nullptr) {
-            const auto& s = config_.llm.providers.at(name);
-            logger().information("LLM provider: " + name + " (model " + s.model + " at " + s.baseUrl + ")");
-            return std::make_unique<plugin::PluginProvider>(plugin);
+    return nullptr;
+}
+
+void Assistant::selectProvider() {
+    const std::string& wanted = config_.llm.provider;
+    std::shared_ptr<plugin::LoadedPlugin> chosen;
+    plugin::ProviderDescription description;
+    if (wanted == "auto") {
+        for (const std::string& id : config_.llm.autoOrder) {
+            auto candidate = findProvider(id);
+            if (!candidate) continue;
+            description = plugin::PluginProvider(candidate).describe();
+            if (description.ready) {
+                chosen = candidate;
+                break;
+            }
+            logger().information("LLM provider " + id + " skipped: " + description.reason);
+        }
+    } else if (wanted != "offline") {
+        chosen = findProvider(wanted);
+        if (!chosen) {
+            std::string loaded;
+            for (const auto& p : plugins_.plugins) {
+                if (p->provider() != nullptr) loaded += (loaded.empty() ? "" : ", ") + p->identity().id;
+            }
+            throw StartupError("LLM provider '" + wanted + "' is selected but no provider plugin with that id is loaded from " +
+                               config_.plugins.directory + " (loaded: " + (loaded.empty() ? "none" : loaded) + ")");
+        }
+        description = plugin::PluginProvider(chosen).describe();
+        if (!description.ready) {
+            logger().warning("LLM provider '" + wanted + "' is not ready (" + description.reason +
+                             "): answering with the offline provider");
+            chosen.reset();
         }
     }
-    throw StartupError("LLM provider '" + name + "' is selected but its plugin is not loaded from " +
-                       config_.plugins.directory);
+    if (!chosen) {
+        provider_ = offline_.get();
+        providerDescription_ = "offline";
+        logger().information("LLM provider: offline (embedded; answers from the plugins' own answers)");
+        return;
+    }
+    plugged_ = std::make_unique<plugin::PluginProvider>(chosen);
+    provider_ = plugged_.get();
+    providerDescription_ = chosen->identity().id;
+    if (!description.model.empty()) providerDescription_ += " (model " + description.model;
+    if (!description.endpoint.empty()) providerDescription_ += (description.model.empty() ? " (" : " at ") + description.endpoint;
+    if (!description.model.empty() || !description.endpoint.empty()) providerDescription_ += ")";
+    logger().information("LLM provider: " + providerDescription_ + ", fallback " + config_.llm.fallback);
+}
+
+void Assistant::buildOrchestrator() {
+    Orchestrator::Options o;
+    o.maxToolRounds = static_cast<int>(config_.llm.maxToolRounds);
+    o.maxToolCallsPerTurn = static_cast<int>(config_.llm.maxToolCallsPerTurn);
+    o.turnTimeout = std::chrono::seconds(config_.llm.timeoutSeconds);
+    o.toolResultMaxBytes = static_cast<size_t>(config_.chat.toolResultMaxBytes);
+    Provider* fallback = config_.llm.fallback == "offline" ? offline_.get() : nullptr;
+    orchestrator_ = std::make_unique<Orchestrator>(*executor_, *provider_, fallback, guard_, conversations_, o);
+
+    api_ = std::unique_ptr<http::ApiContext>(new http::ApiContext{config_, authenticator_, keyLimiter_, failureLimiter_,
+                                                                  *orchestrator_, *executor_, *health_, audit_,
+                                                                  redactor_, {}, HA_VERSION});
+    for (const auto& r : plugins_.reports) api_->plugins.push_back({r.file, r.id, r.loaded, r.message});
 }
 
 std::unique_ptr<http::HttpsServer> Assistant::createServer() {

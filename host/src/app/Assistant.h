@@ -1,7 +1,10 @@
-// Builds and owns the whole assistant from a Config: policy, audit log, plugins, provider,
-// orchestrator and the HTTP API context. Construction fails with StartupError on any problem.
+// Builds and owns the whole assistant from a Config: secrets, policy, audit log, plugins, the
+// answers catalog, the provider (and its fallback), the orchestrator and the HTTP API context.
+// Construction fails with StartupError on any problem.
 #pragma once
 
+#include "answers/AnswerCatalog.h"
+#include "answers/HealthCheck.h"
 #include "audit/AuditLog.h"
 #include "chat/ConversationStore.h"
 #include "chat/OfflineProvider.h"
@@ -14,6 +17,7 @@
 #include "http/RateLimiter.h"
 #include "plugin/PluginLoader.h"
 #include "policy/Policy.h"
+#include "secrets/Redactor.h"
 #include "tools/ToolExecutor.h"
 #include "tools/ToolRegistry.h"
 
@@ -39,13 +43,21 @@ public:
 
     const Config& config() const { return config_; }
     const plugin::LoadResult& plugins() const { return plugins_; }
-    const ToolRegistry& registry() const { return registry_; }
-    const Policy& policy() const { return policy_; }
+    const ToolCatalog& catalog() const { return executor_->catalog(); }
     Provider& provider() { return *provider_; }
+    // "groq (model llama-3.3-70b-versatile at https://api.groq.com/openai/v1)", "offline".
+    const std::string& providerDescription() const { return providerDescription_; }
 
 private:
+    void loadPolicy();
+    void openAudit(bool checkAudit);
+    void loadPlugins();
+    void logCatalog() const;
+    void warnAboutUnusedSettings() const;
     std::string settingsFor(const plugin::PluginIdentity& id) const;
-    std::unique_ptr<Provider> selectProvider();
+    std::shared_ptr<plugin::LoadedPlugin> findProvider(const std::string& id) const;
+    void selectProvider();
+    void buildOrchestrator();
 
     Config config_;
     Redactor redactor_;
@@ -54,7 +66,12 @@ private:
     plugin::LoadResult plugins_;
     ToolRegistry registry_;
     std::unique_ptr<ToolExecutor> executor_;
-    std::unique_ptr<Provider> provider_;
+    AnswerCatalog answers_;
+    std::unique_ptr<HealthCheck> health_;
+    std::unique_ptr<OfflineProvider> offline_;
+    std::unique_ptr<Provider> plugged_;  // the provider plugin selected, if any
+    Provider* provider_ = nullptr;
+    std::string providerDescription_;
     RequestGuard guard_;
     ConversationStore conversations_;
     std::unique_ptr<Orchestrator> orchestrator_;

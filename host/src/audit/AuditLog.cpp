@@ -11,7 +11,7 @@
 
 namespace ha {
 
-AuditLog::AuditLog(std::string path, Redactor redactor) : path_(std::move(path)), redactor_(std::move(redactor)) {}
+AuditLog::AuditLog(std::string path, const Redactor& redactor) : path_(std::move(path)), redactor_(redactor) {}
 
 namespace {
 int openForAppend(const std::string& path) {

@@ -3,7 +3,7 @@
 // Redactor first, so no credential reaches the file.
 #pragma once
 
-#include "audit/Redactor.h"
+#include "secrets/Redactor.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -20,7 +20,9 @@ public:
 
 class AuditLog {
 public:
-    AuditLog(std::string path, Redactor redactor);
+    // The redactor is shared (the assistant's one) and must outlive the log.
+    AuditLog(std::string path, const Redactor& redactor);
+    AuditLog(std::string path, const Redactor&& redactor) = delete;
 
     // Creates the file (mode 0640) if needed and checks it can be appended to. Throws AuditError.
     void checkWritable() const;
@@ -37,7 +39,7 @@ private:
     void writeLine(const std::string& line) const;
 
     std::string path_;
-    Redactor redactor_;
+    const Redactor& redactor_;
     std::mutex mutex_;
 };
 

@@ -2,6 +2,10 @@
 
 namespace ha {
 
+size_t Turn::bytes() const {
+    return user.size() + assistant.size() + (subject ? json::stringify(subject->toJson()).size() : 0);
+}
+
 ConversationStore::ConversationStore(Limits limits, std::function<Clock::time_point()> now)
     : limits_(limits), now_(std::move(now)) {}
 
@@ -11,6 +15,14 @@ std::vector<Turn> ConversationStore::history(const std::string& id) {
     auto it = conversations_.find(id);
     if (it == conversations_.end()) return {};
     return {it->second.turns.begin(), it->second.turns.end()};
+}
+
+std::optional<Subject> ConversationStore::lastSubject(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    dropExpiredLocked(now_());
+    auto it = conversations_.find(id);
+    if (it == conversations_.end() || it->second.turns.empty()) return std::nullopt;
+    return it->second.turns.back().subject;
 }
 
 void ConversationStore::append(const std::string& id, Turn turn) {
@@ -28,10 +40,10 @@ void ConversationStore::append(const std::string& id, Turn turn) {
     }
     Conversation& c = it->second;
     c.lastUsed = now;
-    c.bytes += turn.user.size() + turn.assistant.size();
+    c.bytes += turn.bytes();
     c.turns.push_back(std::move(turn));
     while (!c.turns.empty() && (c.turns.size() > limits_.maxTurns || c.bytes > limits_.maxBytes)) {
-        c.bytes -= c.turns.front().user.size() + c.turns.front().assistant.size();
+        c.bytes -= c.turns.front().bytes();
         c.turns.pop_front();
     }
     if (c.turns.empty()) eraseLocked(id);

@@ -1,12 +1,15 @@
 // Recent turns per conversation_id, bounded in conversations (LRU), turns, bytes and age.
 #pragma once
 
+#include "answers/Subject.h"
+
 #include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,8 +17,14 @@
 namespace ha {
 
 struct Turn {
+    Turn(std::string userText, std::string answer, std::optional<Subject> about = std::nullopt)
+        : user(std::move(userText)), assistant(std::move(answer)), subject(std::move(about)) {}
+
     std::string user;
     std::string assistant;
+    std::optional<Subject> subject;  // what the answer was about (offline answers only)
+
+    size_t bytes() const;
 };
 
 class ConversationStore {
@@ -33,6 +42,8 @@ public:
 
     // Turns of a conversation, oldest first; empty for unknown or expired ids. [thread-safe]
     std::vector<Turn> history(const std::string& id);
+    // The subject of the conversation's latest turn, if it had one. [thread-safe]
+    std::optional<Subject> lastSubject(const std::string& id);
     // Adds a turn, dropping the oldest turns beyond the limits. [thread-safe]
     void append(const std::string& id, Turn turn);
     size_t size() const;

@@ -3,223 +3,207 @@
 #include "util/Text.h"
 
 #include <algorithm>
-#include <cctype>
-#include <set>
+#include <map>
 
 namespace ha {
 
 namespace {
 
-const std::set<std::string> kHealthWords = {"everything", "overall", "status", "health", "healthy", "correctly",
-                                            "ok", "okay", "fine", "working", "problem", "problems", "issue", "issues",
-                                            "overview", "summary", "wrong", "alright", "well"};
-const std::set<std::string> kContainerWords = {"container", "containers", "docker", "app", "apps", "compose",
-                                               "stack", "stacks", "podman"};
-const std::set<std::string> kCrashWords = {"crash", "crashed", "crashes", "crashing", "died", "dead", "fail",
-                                           "failed", "failing", "failure", "failures", "oom", "restarted",
-                                           "restarting", "restarts", "unhealthy", "exited", "down", "killed"};
-const std::set<std::string> kDiskWords = {"disk", "disks", "space", "storage", "drive", "drives", "pool", "pools",
-                                          "dataset", "datasets", "filesystem", "filesystems", "full", "capacity",
-                                          "zfs", "ssd", "hdd", "volume", "volumes", "partition", "partitions"};
-const std::set<std::string> kCpuWords = {"cpu", "cpus", "processor", "processors", "load", "busy", "core", "cores",
-                                         "uptime"};
-const std::set<std::string> kMemoryWords = {"memory", "ram", "swap", "mem"};
-const std::set<std::string> kResourceWords = {"usage", "resource", "resources", "utilization", "utilisation"};
-
-std::vector<std::string> words(const std::string& text) {
-    std::vector<std::string> out;
-    std::string current;
-    for (char c : text::toLower(text)) {
-        if (std::isalnum(static_cast<unsigned char>(c))) {
-            current.push_back(c);
-        } else if (!current.empty()) {
-            out.push_back(current);
-            current.clear();
-        }
-    }
-    if (!current.empty()) out.push_back(current);
-    return out;
-}
-
-bool any(const std::vector<std::string>& ws, const std::set<std::string>& set) {
-    return std::any_of(ws.begin(), ws.end(), [&](const std::string& w) { return set.count(w) > 0; });
-}
-
-const FunctionSpec* offered(const std::vector<FunctionSpec>& tools, const std::string& capability) {
-    for (const auto& t : tools) {
-        if (t.capability == capability) return &t;
+const Message* lastUserMessage(const std::vector<Message>& messages) {
+    for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+        if (it->role == Message::Role::User) return &*it;
     }
     return nullptr;
 }
 
-std::string describe(const std::string& capability) {
-    if (capability == "cpu.usage") return "CPU usage";
-    if (capability == "memory.usage") return "memory usage";
-    if (capability == "disk.usage") return "disk usage";
-    if (capability == "docker.containers") return "containers";
-    if (capability == "docker.crashes") return "recent crashes";
-    return capability;
+// The tool messages answering this turn's calls, by tool_call_id.
+std::map<std::string, std::shared_ptr<const ToolExecution>> resultsOfThisTurn(const std::vector<Message>& messages) {
+    std::map<std::string, std::shared_ptr<const ToolExecution>> results;
+    for (auto it = messages.rbegin(); it != messages.rend() && it->role != Message::Role::User; ++it) {
+        if (it->role == Message::Role::Tool && it->execution) results.emplace(it->toolCallId, it->execution);
+    }
+    return results;
 }
 
-std::string lastUserQuestion(const json::Array::Ptr& messages) {
-    for (size_t i = messages->size(); i-- > 0;) {
-        auto m = json::asObject(messages->get(i));
-        if (m && json::getString(m, "role") == std::optional<std::string>("user")) {
-            return json::getString(m, "content").value_or("");
-        }
+bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::string quotedList(const std::vector<std::string>& words) {
+    std::string s;
+    for (size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) s += i + 1 == words.size() ? " or " : ", ";
+        s += "'" + words[i] + "'";
     }
-    return "";
+    return s;
 }
 
 }  // namespace
 
-std::vector<OfflineProvider::Intent> OfflineProvider::classify(const std::string& question) {
-    const auto ws = words(question);
-    std::vector<Intent> intents;
-    if (any(ws, kContainerWords)) intents.push_back(Intent::Containers);
-    if (any(ws, kCrashWords)) intents.push_back(Intent::Crashes);
-    if (any(ws, kDiskWords)) intents.push_back(Intent::Disk);
-    if (any(ws, kCpuWords)) intents.push_back(Intent::Cpu);
-    if (any(ws, kMemoryWords)) intents.push_back(Intent::Memory);
-    if (intents.empty() && any(ws, kResourceWords)) intents = {Intent::Cpu, Intent::Memory, Intent::Disk};
-    // "Is everything OK?" with nothing more specific is the overall health check.
-    if (intents.empty() && any(ws, kHealthWords)) intents.push_back(Intent::Health);
-    // "What is running?" / "services?" without a resource word: the container list.
-    if (intents.empty() && (std::count(ws.begin(), ws.end(), "running") || std::count(ws.begin(), ws.end(), "services"))) {
-        intents.push_back(Intent::Containers);
-    }
-    return intents;
-}
+OfflineProvider::OfflineProvider(const AnswerCatalog& answers, const ToolCatalog& tools)
+    : answers_(answers), tools_(tools), router_(answers, tools), health_(answers, tools) {}
 
-std::vector<std::string> OfflineProvider::capabilitiesFor(const std::vector<Intent>& intents) {
-    std::vector<std::string> caps;
-    const auto add = [&](const char* c) {
-        if (std::find(caps.begin(), caps.end(), c) == caps.end()) caps.push_back(c);
-    };
-    for (Intent i : intents) {
-        switch (i) {
-            case Intent::Health:
-                add("cpu.usage");
-                add("memory.usage");
-                add("disk.usage");
-                add("docker.containers");
-                add("docker.crashes");
-                break;
-            case Intent::Containers: add("docker.containers"); break;
-            case Intent::Crashes: add("docker.crashes"); break;
-            case Intent::Disk: add("disk.usage"); break;
-            case Intent::Cpu: add("cpu.usage"); break;
-            case Intent::Memory: add("memory.usage"); break;
-        }
-    }
-    return caps;
-}
-
-ProviderReply OfflineProvider::chat(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools,
-                                    Deadline) {
-    if (!messages || messages->size() == 0) throw ProviderError(CallStatus::InvalidArgument, "no messages");
-    auto last = json::asObject(messages->get(messages->size() - 1));
-    if (last && json::getString(last, "role") == std::optional<std::string>("tool")) return answer(messages, tools);
-    return requestTools(lastUserQuestion(messages), tools);
-}
-
-ProviderReply OfflineProvider::requestTools(const std::string& question, const std::vector<FunctionSpec>& tools) {
-    ProviderReply reply;
-    reply.model = "offline";
-    const auto intents = classify(question);
-    if (intents.empty()) {
-        reply.content = OfflineAnswers::help();
-        reply.finishReason = "stop";
-        return reply;
-    }
-    std::vector<std::string> missing;
-    for (const std::string& capability : capabilitiesFor(intents)) {
-        if (const FunctionSpec* spec = offered(tools, capability)) {
-            reply.toolCalls.push_back({"offline_" + std::to_string(reply.toolCalls.size() + 1), spec->function, "{}"});
-        } else {
-            missing.push_back(capability);
-        }
-    }
-    if (reply.toolCalls.empty()) {
-        std::string s;
-        for (const auto& c : missing) s += (s.empty() ? "" : "\n") + OfflineAnswers::unavailable(c, describe(c));
-        reply.content = s;
-        reply.finishReason = "stop";
-        return reply;
-    }
-    reply.finishReason = "tool_calls";
-    return reply;
-}
-
-ProviderReply OfflineProvider::answer(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools) {
-    // Map tool_call_id -> capability from our own assistant message, then collect the results.
-    std::map<std::string, std::string> capabilityById;
-    CapabilityResults results;
-    for (size_t i = 0; i < messages->size(); ++i) {
-        auto m = json::asObject(messages->get(i));
-        if (!m) continue;
-        const std::string role = json::getString(m, "role").value_or("");
-        if (role == "user") {
-            capabilityById.clear();
-            results.clear();
-        } else if (role == "assistant") {
-            if (auto calls = json::getArray(m, "tool_calls")) {
-                for (size_t k = 0; k < calls->size(); ++k) {
-                    auto c = json::asObject(calls->get(k));
-                    auto fn = json::getObject(c, "function");
-                    const std::string name = json::getString(fn, "name").value_or("");
-                    for (const auto& t : tools) {
-                        if (t.function == name) capabilityById[json::getString(c, "id").value_or("")] = t.capability;
-                    }
-                }
-            }
-        } else if (role == "tool") {
-            auto it = capabilityById.find(json::getString(m, "tool_call_id").value_or(""));
-            if (it == capabilityById.end()) continue;
-            CapabilityResult r;
-            try {
-                auto content = json::parseObject(json::getString(m, "content").value_or("{}"));
-                r.ok = json::getBool(content, "ok").value_or(false);
-                r.result = json::getObject(content, "result");
-                r.error = json::getString(content, "error").value_or("no result");
-                if (r.ok && !r.result) {
-                    r.ok = false;
-                    r.error = "the result was too large";
-                }
-            } catch (const json::JsonError& e) {
-                r.error = e.what();
-            }
-            results[it->second] = r;
-        }
-    }
-
-    const auto intents = classify(lastUserQuestion(messages));
-    std::vector<std::string> parts;
-    const auto section = [&](const std::string& capability, std::string (*format)(const json::Object::Ptr&)) {
-        auto it = results.find(capability);
-        if (it == results.end()) {
-            parts.push_back(OfflineAnswers::unavailable(capability, describe(capability)));
-        } else if (!it->second.ok) {
-            parts.push_back(OfflineAnswers::failed(describe(capability), it->second.error));
-        } else {
-            parts.push_back(format(it->second.result));
-        }
-    };
-    for (Intent i : intents) {
-        switch (i) {
-            case Intent::Health: parts.push_back(OfflineAnswers::health(results)); break;
-            case Intent::Containers: section("docker.containers", &OfflineAnswers::containers); break;
-            case Intent::Crashes: section("docker.crashes", &OfflineAnswers::crashes); break;
-            case Intent::Disk: section("disk.usage", &OfflineAnswers::disk); break;
-            case Intent::Cpu: section("cpu.usage", &OfflineAnswers::cpu); break;
-            case Intent::Memory: section("memory.usage", &OfflineAnswers::memory); break;
-        }
-    }
+ProviderReply OfflineProvider::text(std::string content) {
     ProviderReply reply;
     reply.model = "offline";
     reply.finishReason = "stop";
-    for (size_t i = 0; i < parts.size(); ++i) reply.content += (i == 0 ? "" : "\n") + parts[i];
+    reply.content = std::move(content);
     return reply;
+}
+
+ProviderReply OfflineProvider::chat(const ChatRequest& request) {
+    if (request.messages.empty()) throw ProviderError(CallStatus::InvalidArgument, "no messages");
+    if (request.messages.back().role == Message::Role::Tool) return compose(request);
+    return plan(request);
+}
+
+std::string OfflineProvider::whatICanAnswer() const {
+    const std::vector<Topic> topics = answers_.topics();
+    if (topics.empty()) {
+        std::vector<std::string> caps;
+        for (const auto& f : tools_.offered()) caps.push_back(f.capability);
+        if (caps.empty()) return "No capability is available to answer questions with.";
+        return "Without a language model I can only run these capabilities directly (POST /v1/tools/...): " +
+               quotedList(caps) + ".";
+    }
+    std::vector<std::string> titles, examples;
+    for (const Topic& t : topics) {
+        if (tools_.find(t.capability) == nullptr || !tools_.find(t.capability)->offered) continue;
+        if (std::find(titles.begin(), titles.end(), t.title) == titles.end() && titles.size() < 16) titles.push_back(t.title);
+        if (!t.example.empty() && examples.size() < 3) examples.push_back("\"" + t.example + "\"");
+    }
+    std::string s = "I can answer questions about: ";
+    for (size_t i = 0; i < titles.size(); ++i) s += (i == 0 ? "" : ", ") + titles[i];
+    s += ".";
+    if (!examples.empty()) {
+        s += " For example: ";
+        for (size_t i = 0; i < examples.size(); ++i) s += (i == 0 ? "" : ", ") + examples[i];
+        s += ".";
+    }
+    return s + " Ask \"Is everything running correctly?\" for a health check.";
+}
+
+ProviderReply OfflineProvider::plan(const ChatRequest& request) const {
+    const Message* user = lastUserMessage(request.messages);
+    const QuestionText question(user ? user->content : "", answers_.vocabulary());
+    const Route route = router_.route(question, request.subject, request.context);
+    switch (route.kind) {
+        case Route::Kind::Help: return text(whatICanAnswer());
+        case Route::Kind::Unknown:
+            return text("I can't answer that: nothing on this server reports " + quotedList(route.unknownWords) +
+                        ". " + whatICanAnswer());
+        case Route::Kind::Unclear: return text("I'm not sure what you are asking. " + whatICanAnswer());
+        case Route::Kind::Denied:
+            return text("I can't answer that here: the policy does not allow " + quotedList(route.denied) + ".");
+        case Route::Kind::Health: return healthCalls();
+        case Route::Kind::Matches: break;
+    }
+    ProviderReply reply;
+    reply.model = "offline";
+    reply.finishReason = "tool_calls";
+    for (size_t i = 0; i < route.matches.size(); ++i) {
+        const ToolCatalog::Entry* entry = tools_.find(route.matches[i].capability);
+        reply.toolCalls.push_back(
+            {kMatchCallPrefix + std::to_string(i + 1), entry->tool->info().function, route.matches[i].arguments});
+    }
+    return reply;
+}
+
+ProviderReply OfflineProvider::healthCalls() const {
+    ProviderReply reply;
+    reply.model = "offline";
+    reply.finishReason = "tool_calls";
+    const auto& plan = health_.plan();
+    for (size_t i = 0; i < plan.size(); ++i) {
+        const ToolCatalog::Entry* entry = tools_.find(plan[i].capability);
+        // Denied capabilities are not requested; evaluate() tells their plugin so.
+        if (entry->offered) {
+            reply.toolCalls.push_back(
+                {kHealthCallPrefix + std::to_string(i), entry->tool->info().function, plan[i].arguments});
+        }
+    }
+    if (reply.toolCalls.empty()) return text(healthAnswer({}, {}));
+    return reply;
+}
+
+std::string OfflineProvider::healthAnswer(const std::vector<Message>& messages, const CallContext& context) const {
+    const auto results = resultsOfThisTurn(messages);
+    const auto& plan = health_.plan();
+    std::vector<ToolExecution> executions;
+    for (size_t i = 0; i < plan.size(); ++i) {
+        if (auto it = results.find(kHealthCallPrefix + std::to_string(i)); it != results.end()) {
+            executions.push_back(*it->second);
+            continue;
+        }
+        ToolExecution denied;  // not requested: the policy does not allow it
+        const ToolCatalog::Entry* entry = tools_.find(plan[i].capability);
+        denied.record.capability = plan[i].capability;
+        denied.record.plugin = entry->tool->info().pluginId;
+        denied.record.arguments = json::parse(plan[i].arguments);
+        denied.record.decision = "denied";
+        denied.record.reason = entry->decision.reason;
+        denied.record.status = CallStatus::Denied;
+        denied.record.error = "refused: " + entry->decision.reason;
+        executions.push_back(std::move(denied));
+    }
+    return health_.evaluate(executions, context).text();
+}
+
+std::string OfflineProvider::genericSummary(const ToolExecution& ex) const {
+    const std::string& capability = ex.record.capability.empty() ? ex.record.name : ex.record.capability;
+    switch (ex.record.status) {
+        case CallStatus::Ok:
+            return capability + ": " + text::truncateUtf8(json::stringify(ex.result), 600);
+        case CallStatus::Denied: return capability + " is not allowed here: " + ex.record.reason + ".";
+        default: return capability + " failed: " + ex.record.error;
+    }
+}
+
+ProviderReply OfflineProvider::matchAnswer(const ChatRequest& request, const QuestionText& question) const {
+    const auto results = resultsOfThisTurn(request.messages);
+    const Message& asked = *std::find_if(request.messages.rbegin(), request.messages.rend(), [](const Message& m) {
+        return m.role == Message::Role::Assistant && !m.toolCalls.empty();
+    });
+    struct Part {
+        std::string text;
+        bool found;
+    };
+    std::vector<Part> parts;
+    ProviderReply reply = text("");
+    for (const ToolCall& call : asked.toolCalls) {
+        auto it = results.find(call.id);
+        if (it == results.end()) continue;
+        const ToolExecution& ex = *it->second;
+        const Answerer* answerer = answers_.find(ex.record.plugin);
+        std::vector<std::string> allowed{ex.record.capability};
+        std::optional<Summary> summary;
+        if (answerer != nullptr) summary = answerer->summarize(QuestionInput{question, request.subject, allowed}, ex, request.context);
+        parts.push_back(summary ? Part{summary->text, summary->found} : Part{genericSummary(ex), ex.record.status == CallStatus::Ok});
+        if (!reply.subject && summary) {
+            reply.subject = Subject{ex.record.plugin, ex.record.capability,
+                                    json::isObject(ex.record.arguments) ? json::asObject(ex.record.arguments) : json::object(),
+                                    summary->subject ? summary->subject : json::object()};
+        }
+    }
+    // "There is no container named plex" only matters when nobody found it.
+    const bool anyFound = std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.found; });
+    for (const Part& p : parts) {
+        if (anyFound && !p.found) continue;
+        reply.content += (reply.content.empty() ? "" : "\n") + p.text;
+    }
+    if (reply.content.empty()) reply.content = "None of the capabilities I asked returned anything.";
+    return reply;
+}
+
+ProviderReply OfflineProvider::compose(const ChatRequest& request) const {
+    const auto asked = std::find_if(request.messages.rbegin(), request.messages.rend(), [](const Message& m) {
+        return m.role == Message::Role::Assistant && !m.toolCalls.empty();
+    });
+    if (asked == request.messages.rend()) throw ProviderError(CallStatus::InvalidArgument, "tool results without calls");
+    if (startsWith(asked->toolCalls.front().id, kHealthCallPrefix)) {
+        return text(healthAnswer(request.messages, request.context));
+    }
+    const Message* user = lastUserMessage(request.messages);
+    const QuestionText question(user ? user->content : "", answers_.vocabulary());
+    return matchAnswer(request, question);
 }
 
 }  // namespace ha

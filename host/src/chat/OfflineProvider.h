@@ -1,10 +1,17 @@
-// The embedded provider used when no language model is configured. It speaks the same
-// tool-calling protocol as an LLM: for a user question it asks for the relevant capabilities,
-// and once their results come back it writes a deterministic plain-language answer.
+// The embedded provider used when no language model is configured (or as the fallback when the
+// model fails). It knows no plugin's data: it asks every plugin's answers interface which
+// capabilities answer the question, requests them as tool calls (so they pass the same policy,
+// schema and audit gate as a model's calls), and once the results are back lets each plugin
+// word its own result. "Is everything running correctly?" runs every plugin's checks and gives
+// the verdict first. Questions nothing here can answer are said to be so, never answered with
+// something else. Deterministic: the same results always give the same text.
 #pragma once
 
-#include "chat/OfflineAnswers.h"
+#include "answers/AnswerCatalog.h"
+#include "answers/HealthCheck.h"
+#include "answers/QuestionRouter.h"
 #include "chat/Provider.h"
+#include "tools/ToolCatalog.h"
 
 #include <string>
 #include <vector>
@@ -13,19 +20,29 @@ namespace ha {
 
 class OfflineProvider : public Provider {
 public:
-    enum class Intent { Health, Containers, Crashes, Disk, Cpu, Memory };
+    OfflineProvider(const AnswerCatalog& answers, const ToolCatalog& tools);
 
     std::string name() const override { return "offline"; }
-    ProviderReply chat(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools,
-                       Deadline deadline) override;
+    ProviderReply chat(const ChatRequest& request) override;
 
-    // What a question is about, in a fixed order; empty when it is not understood.
-    static std::vector<Intent> classify(const std::string& question);
+    // Tool call ids tell the second round what the first one asked for.
+    static constexpr const char* kHealthCallPrefix = "health_";
+    static constexpr const char* kMatchCallPrefix = "match_";
 
 private:
-    static std::vector<std::string> capabilitiesFor(const std::vector<Intent>& intents);
-    static ProviderReply requestTools(const std::string& question, const std::vector<FunctionSpec>& tools);
-    static ProviderReply answer(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools);
+    ProviderReply plan(const ChatRequest& request) const;
+    ProviderReply compose(const ChatRequest& request) const;
+    ProviderReply healthCalls() const;
+    std::string healthAnswer(const std::vector<Message>& messages, const CallContext& context) const;
+    ProviderReply matchAnswer(const ChatRequest& request, const QuestionText& question) const;
+    std::string genericSummary(const ToolExecution& execution) const;
+    std::string whatICanAnswer() const;
+    static ProviderReply text(std::string content);
+
+    const AnswerCatalog& answers_;
+    const ToolCatalog& tools_;
+    QuestionRouter router_;
+    HealthCheck health_;
 };
 
 }  // namespace ha

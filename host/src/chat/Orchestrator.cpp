@@ -9,14 +9,19 @@ namespace ha {
 std::vector<std::string> ChatTurnResult::toolsMade() const {
     std::vector<std::string> made;
     for (const auto& r : toolCalls) {
-        if (r.decision == "allowed" && r.status != CallStatus::InvalidArgument) made.push_back(r.capability);
+        if (r.ran()) made.push_back(r.capability);
     }
     return made;
 }
 
-Orchestrator::Orchestrator(const ToolExecutor& executor, Provider& provider, const RequestGuard& guard,
-                           ConversationStore& conversations, Options options)
-    : executor_(executor), provider_(provider), guard_(guard), conversations_(conversations), options_(options) {}
+Orchestrator::Orchestrator(const ToolExecutor& executor, Provider& provider, Provider* fallback,
+                           const RequestGuard& guard, ConversationStore& conversations, Options options)
+    : executor_(executor),
+      provider_(provider),
+      fallback_(fallback == &provider ? nullptr : fallback),
+      guard_(guard),
+      conversations_(conversations),
+      options_(options) {}
 
 std::string Orchestrator::systemPrompt() {
     return "You are Homelab Assistant, a private assistant for a home server (TrueNAS SCALE or Debian). "
@@ -47,107 +52,119 @@ std::string Orchestrator::toolMessageContent(const ToolExecution& ex, size_t max
     return json::stringify(cut);
 }
 
-json::Array::Ptr Orchestrator::initialMessages(const ChatTurnRequest& request) {
-    auto messages = json::array();
-    const auto add = [&](const std::string& role, const std::string& content) {
-        auto m = json::object();
-        m->set("role", role);
-        m->set("content", content);
-        messages->add(m);
-    };
-    add("system", systemPrompt());
+std::vector<Message> Orchestrator::initialMessages(const ChatTurnRequest& request) const {
+    std::vector<Message> messages{Message::system(systemPrompt())};
     for (const Turn& t : conversations_.history(request.conversationId)) {
-        add("user", t.user);
-        add("assistant", t.assistant);
+        messages.push_back(Message::user(t.user));
+        messages.push_back(Message::assistant(t.assistant));
     }
-    add("user", request.message);
+    messages.push_back(Message::user(request.message));
     return messages;
 }
 
-ChatTurnResult Orchestrator::handle(const ChatTurnRequest& request) {
-    ChatTurnResult result;
-    result.provider = provider_.name();
+void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound,
+                                const ChatTurnRequest& request, Deadline deadline, std::vector<Message>& messages,
+                                ChatTurnResult& result) const {
+    std::set<std::string> offered;
+    for (const auto& f : executor_.offeredFunctions()) offered.insert(f.function);
+    int executed = 0;
+    for (const ToolCallRecord& r : result.toolCalls) executed += r.decision == "allowed" ? 1 : 0;
 
-    // Layer 1: deterministic refusal before any model or tool runs.
-    if (auto refusal = guard_.check(request.message)) {
-        result.refusal = refusal;
-        result.answer = RequestGuard::answerFor(*refusal);
-        conversations_.append(request.conversationId, {request.message, result.answer});
-        return result;
+    for (size_t i = 0; i < calls.size(); ++i) {
+        if (calls[i].id.empty()) calls[i].id = "call_" + std::to_string(result.toolCalls.size() + i + 1);
     }
+    // "" rather than null content: Groq rejects null history.
+    messages.push_back(Message::assistant(std::move(content), calls));
+    for (const ToolCall& call : calls) {
+        // Never run what was not offered this round (unknown, denied, mutating, or the final round),
+        // nor more calls than a turn may make.
+        ToolExecution ex;
+        if (lastRound) {
+            ex = executor_.refuse(call.function, call.arguments, "no tools are offered in the final round");
+        } else if (!offered.count(call.function)) {
+            ex = executor_.refuse(call.function, call.arguments, "not offered to the model");
+        } else if (executed >= options_.maxToolCallsPerTurn) {
+            ex = executor_.refuse(call.function, call.arguments,
+                                  "at most " + std::to_string(options_.maxToolCallsPerTurn) +
+                                      " tool calls are run per question");
+        } else {
+            ex = executor_.execute(call.function, call.arguments, deadline, request.context);
+            ++executed;
+        }
+        ex.record.id = call.id;
+        auto shared = std::make_shared<const ToolExecution>(ex);
+        messages.push_back(Message::tool(call, toolMessageContent(ex, options_.toolResultMaxBytes), shared));
+        result.toolCalls.push_back(std::move(ex.record));
+    }
+}
 
-    const Deadline deadline = Deadline::after(options_.turnTimeout);
+ChatTurnResult Orchestrator::converse(Provider& provider, const ChatTurnRequest& request, Deadline deadline) const {
+    ChatTurnResult result;
+    result.provider = provider.name();
+    const std::optional<Subject> subject = conversations_.lastSubject(request.conversationId);
     // Layer 2: only allowed read-only capabilities are offered; each call is checked again.
-    const std::vector<FunctionSpec> offered = executor_.offeredFunctions();
-    std::set<std::string> offeredNames;
-    for (const auto& f : offered) offeredNames.insert(f.function);
-
-    json::Array::Ptr messages = initialMessages(request);
-    bool answered = false;
-    int toolCallCounter = 0;
-    for (int round = 0; round <= options_.maxToolRounds && !answered; ++round) {
+    const std::vector<FunctionSpec>& offered = executor_.offeredFunctions();
+    const std::vector<FunctionSpec> none;
+    std::vector<Message> messages = initialMessages(request);
+    for (int round = 0; round <= options_.maxToolRounds; ++round) {
         // The last round offers no tools, so the model has to answer with what it has.
         const bool lastRound = round == options_.maxToolRounds;
         ProviderReply reply;
         try {
-            reply = provider_.chat(messages, lastRound ? std::vector<FunctionSpec>{} : offered, deadline);
+            reply = provider.chat(ChatRequest{messages, lastRound ? none : offered, deadline, request.context, subject});
         } catch (const ProviderError& e) {
-            result.error = e.status();
-            result.errorMessage = e.what();
+            result.error = ProviderFailure{e.status(), provider.name(), e.what()};
             return result;
         }
         result.rounds = round + 1;
         if (!reply.model.empty()) result.model = reply.model;
         if (reply.toolCalls.empty()) {
             result.answer = text::trim(reply.content);
-            answered = true;
-            break;
+            result.subject = std::move(reply.subject);
+            if (result.answer.empty()) result.answer = "I have no answer to that.";
+            return result;
         }
-
-        auto assistant = json::object();
-        assistant->set("role", "assistant");
-        assistant->set("content", reply.content);  // "" rather than null: Groq rejects null history
-        auto calls = json::array();
-        std::vector<ToolCallRequest> toRun;
-        for (ToolCallRequest call : reply.toolCalls) {
-            if (static_cast<int>(toRun.size()) >= options_.maxToolCallsPerRound) break;
-            if (call.id.empty()) call.id = "call_" + std::to_string(++toolCallCounter);
-            auto fn = json::object();
-            fn->set("name", call.function);
-            fn->set("arguments", call.arguments);
-            auto c = json::object();
-            c->set("id", call.id);
-            c->set("type", "function");
-            c->set("function", fn);
-            calls->add(c);
-            toRun.push_back(std::move(call));
-        }
-        assistant->set("tool_calls", calls);
-        messages->add(assistant);
-
-        for (const ToolCallRequest& call : toRun) {
-            // Never run what was not offered this round (unknown, denied, mutating, or the final round).
-            ToolExecution ex = offeredNames.count(call.function) && !lastRound
-                                   ? executor_.execute(call.function, call.arguments, deadline)
-                                   : executor_.refuse(call.function, call.arguments,
-                                                      lastRound ? "no tools are offered in the final round"
-                                                                : "not offered to the model");
-            ex.record.id = call.id;
-            auto toolMessage = json::object();
-            toolMessage->set("role", "tool");
-            toolMessage->set("tool_call_id", call.id);
-            toolMessage->set("name", call.function);
-            toolMessage->set("content", toolMessageContent(ex, options_.toolResultMaxBytes));
-            messages->add(toolMessage);
-            result.toolCalls.push_back(std::move(ex.record));
-        }
+        runToolCalls(std::move(reply.content), std::move(reply.toolCalls), lastRound, request, deadline, messages,
+                     result);
     }
-    if (!answered) {
-        result.answer = "I could not finish: the model kept asking for tools after " +
-                        std::to_string(options_.maxToolRounds) + " rounds.";
+    result.answer = "I could not finish: the model kept asking for tools after " +
+                    std::to_string(options_.maxToolRounds) + " rounds.";
+    return result;
+}
+
+ChatTurnResult Orchestrator::answerWithFallback(const ChatTurnRequest& request, ChatTurnResult failed) const {
+    ChatTurnResult result = converse(*fallback_, request, Deadline::after(options_.fallbackTimeout));
+    result.fallbackFrom = failed.error;
+    result.notice = "The language model '" + failed.error->provider + "' is not answering (" +
+                    std::string(toString(failed.error->status)) + "), so this answer comes from the built-in " +
+                    "offline assistant.";
+    // What the failed attempt ran is part of the turn's record too.
+    failed.toolCalls.insert(failed.toolCalls.end(), result.toolCalls.begin(), result.toolCalls.end());
+    result.toolCalls = std::move(failed.toolCalls);
+    if (result.error) return result;  // the fallback failed as well: report that
+    result.answer = result.notice + "\n" + result.answer;
+    return result;
+}
+
+void Orchestrator::remember(const ChatTurnRequest& request, const ChatTurnResult& result) {
+    conversations_.append(request.conversationId, {request.message, result.answer, result.subject});
+}
+
+ChatTurnResult Orchestrator::handle(const ChatTurnRequest& request) {
+    // Layer 1: deterministic refusal before any model or tool runs.
+    if (auto refusal = guard_.check(request.message)) {
+        ChatTurnResult result;
+        result.provider = provider_.name();
+        result.refusal = refusal;
+        result.answer = RequestGuard::answerFor(*refusal);
+        remember(request, result);
+        return result;
     }
-    if (result.answer.empty()) result.answer = "I have no answer to that.";
-    conversations_.append(request.conversationId, {request.message, result.answer});
+    ChatTurnResult result = converse(provider_, request, Deadline::after(options_.turnTimeout));
+    if (result.error && fallback_ != nullptr && !request.context.cancelled()) {
+        result = answerWithFallback(request, std::move(result));
+    }
+    if (!result.error) remember(request, result);
     return result;
 }
 

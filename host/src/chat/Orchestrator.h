@@ -1,5 +1,7 @@
 // One /chat turn: refusal guard -> provider loop with policy-checked tool calls (at most N
-// rounds) -> answer, with every tool call recorded for the audit log.
+// rounds, at most M calls) -> answer, with every tool call recorded for the audit log. When the
+// model fails and a fallback is configured, the turn is answered by the offline provider with a
+// one-line notice of what failed.
 #pragma once
 
 #include "chat/ConversationStore.h"
@@ -15,21 +17,37 @@
 namespace ha {
 
 struct ChatTurnRequest {
+    ChatTurnRequest() = default;
+    ChatTurnRequest(std::string text, std::string conversation, CallContext callContext = {})
+        : message(std::move(text)), conversationId(std::move(conversation)), context(std::move(callContext)) {}
+
     std::string message;
     std::string conversationId;
+    CallContext context;
+};
+
+// A provider failure, as the client and the audit log see it.
+struct ProviderFailure {
+    CallStatus status = CallStatus::Internal;
+    std::string provider;
+    std::string message;
 };
 
 struct ChatTurnResult {
     std::string answer;
     std::vector<ToolCallRecord> toolCalls;
     std::optional<Refusal> refusal;
-    std::string provider;
+    std::string provider;  // the provider that answered
     std::string model;
     int rounds = 0;
-    // Set when the provider failed; the answer is then empty.
-    std::optional<CallStatus> error;
-    std::string errorMessage;
+    std::optional<Subject> subject;
+    // The turn failed: no answer (status and message for the client).
+    std::optional<ProviderFailure> error;
+    // The model failed but the fallback answered: what failed, and the notice shown.
+    std::optional<ProviderFailure> fallbackFrom;
+    std::string notice;
 
+    bool degraded() const { return fallbackFrom.has_value(); }
     // Capabilities that ran (policy-allowed), in order: the seed's "tool_calls_made".
     std::vector<std::string> toolsMade() const;
 };
@@ -38,12 +56,17 @@ class Orchestrator {
 public:
     struct Options {
         int maxToolRounds = 5;
-        int maxToolCallsPerRound = 8;
+        // Tool calls executed per turn; further calls the model asks for are refused with a
+        // reason (and audited), never dropped.
+        int maxToolCallsPerTurn = 16;
         std::chrono::milliseconds turnTimeout{60000};
+        std::chrono::milliseconds fallbackTimeout{15000};
         size_t toolResultMaxBytes = 16 * 1024;
     };
 
-    Orchestrator(const ToolExecutor& executor, Provider& provider, const RequestGuard& guard,
+    // fallback may be null (llm.fallback: error), or the provider that answers when `provider`
+    // fails (llm.fallback: offline); it must not be `provider` itself.
+    Orchestrator(const ToolExecutor& executor, Provider& provider, Provider* fallback, const RequestGuard& guard,
                  ConversationStore& conversations, Options options);
 
     ChatTurnResult handle(const ChatTurnRequest& request);
@@ -58,10 +81,18 @@ public:
     Provider& provider() { return provider_; }
 
 private:
-    json::Array::Ptr initialMessages(const ChatTurnRequest& request);
+    // The provider loop for one question; result.error is set when the provider failed.
+    ChatTurnResult converse(Provider& provider, const ChatTurnRequest& request, Deadline deadline) const;
+    std::vector<Message> initialMessages(const ChatTurnRequest& request) const;
+    // Runs or refuses every tool call of one reply and appends the tool messages.
+    void runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound, const ChatTurnRequest& request,
+                      Deadline deadline, std::vector<Message>& messages, ChatTurnResult& result) const;
+    ChatTurnResult answerWithFallback(const ChatTurnRequest& request, ChatTurnResult failed) const;
+    void remember(const ChatTurnRequest& request, const ChatTurnResult& result);
 
     const ToolExecutor& executor_;
     Provider& provider_;
+    Provider* fallback_;
     const RequestGuard& guard_;
     ConversationStore& conversations_;
     Options options_;

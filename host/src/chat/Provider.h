@@ -1,35 +1,35 @@
 // A language model (or the embedded offline responder) as the orchestrator sees it.
 #pragma once
 
+#include "answers/Subject.h"
+#include "chat/Message.h"
 #include "tools/CallStatus.h"
+#include "tools/FunctionSpec.h"
+#include "util/CallContext.h"
 #include "util/Deadline.h"
-#include "util/Json.h"
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace ha {
 
-// A tool offered to the model, in Chat Completions "function" terms.
-struct FunctionSpec {
-    std::string function;    // "disk_usage"
-    std::string capability;  // "disk.usage"
-    std::string description;
-    json::Object::Ptr parameters;  // JSON Schema
-};
-
-struct ToolCallRequest {
-    std::string id;
-    std::string function;
-    std::string arguments;  // JSON text exactly as the model produced it (may be invalid)
+// One model turn's input.
+struct ChatRequest {
+    const std::vector<Message>& messages;
+    const std::vector<FunctionSpec>& functions;  // empty: answer in text
+    Deadline deadline;
+    const CallContext& context;
+    const std::optional<Subject>& subject;  // what the conversation's last answer was about
 };
 
 struct ProviderReply {
     std::string content;
-    std::vector<ToolCallRequest> toolCalls;
+    std::vector<ToolCall> toolCalls;
     std::string finishReason;
     std::string model;
+    std::optional<Subject> subject;  // what this answer is about (offline provider only)
 };
 
 class ProviderError : public std::runtime_error {
@@ -44,11 +44,10 @@ private:
 class Provider {
 public:
     virtual ~Provider() = default;
-    // "offline", "groq", "openai", ...
+    // "offline", "groq", "openai", or a third-party plugin's id.
     virtual std::string name() const = 0;
-    // One model turn. messages: Chat Completions messages. Throws ProviderError. [thread-safe]
-    virtual ProviderReply chat(const json::Array::Ptr& messages, const std::vector<FunctionSpec>& tools,
-                               Deadline deadline) = 0;
+    // One model turn. Throws ProviderError. [thread-safe]
+    virtual ProviderReply chat(const ChatRequest& request) = 0;
 };
 
 }  // namespace ha

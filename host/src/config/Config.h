@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace ha {
 
@@ -25,21 +26,15 @@ struct RateLimitConfig {
     int64_t authFailuresPerWindow = 20;  // per client address, then 429
 };
 
-struct ProviderSettings {
-    std::string apiKey;  // secret
-    std::string baseUrl;
-    std::string model;
-};
-
+// Which language model answers. Each provider's own settings (key, URL, model, retries ...) are
+// plugin settings: plugins.settings.<provider id>.
 struct LlmConfig {
-    std::string provider = "auto";  // auto | offline | groq | openai
-    std::map<std::string, ProviderSettings> providers;  // "groq", "openai"
-    int64_t timeoutSeconds = 60;  // whole /chat turn with a remote model
-    int64_t requestTimeoutSeconds = 30;  // one HTTP request to the model
+    std::string provider = "auto";  // auto | offline | <provider plugin id>
+    std::vector<std::string> autoOrder{"groq", "openai"};  // tried by "auto"; the first ready one answers
+    std::string fallback = "offline";  // offline | error: what /chat does when the model fails
+    int64_t timeoutSeconds = 60;       // whole /chat turn with a remote model
     int64_t maxToolRounds = 5;
-    int64_t maxRetries = 2;
-    double temperature = 0.2;  // sampling temperature sent to the model
-    std::string caFile;  // extra CA bundle for self-hosted HTTPS endpoints
+    int64_t maxToolCallsPerTurn = 16;  // executed per question; more are refused (and audited)
 };
 
 struct ChatConfig {
@@ -53,8 +48,9 @@ struct ChatConfig {
 
 struct PluginsConfig {
     std::string directory;
-    int64_t callTimeoutMs = 5000;  // default deadline of one tool call
-    std::map<std::string, std::string> settingsJson;  // plugin id -> its JSON configuration
+    int64_t callTimeoutMs = 5000;     // default deadline of one tool call
+    int64_t answersTimeoutMs = 2000;  // deadline of one answers call (match, summarize, checks)
+    std::map<std::string, std::string> settingsJson;  // plugin id -> its settings as a JSON object
 };
 
 struct Config {
@@ -68,6 +64,7 @@ struct Config {
     std::string policyFile;
     std::string auditPath = "/var/log/homelab-assistant/audit.jsonl";
     std::string logLevel = "information";  // Poco level name
+    std::vector<std::string> warnings;      // deprecated keys and the like, logged at start-up
 };
 
 }  // namespace ha

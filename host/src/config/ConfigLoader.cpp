@@ -1,5 +1,6 @@
 #include "config/ConfigLoader.h"
 
+#include "util/Json.h"
 #include "util/Text.h"
 #include "util/Yaml.h"
 
@@ -7,6 +8,7 @@
 #include <Poco/Path.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <sys/stat.h>
@@ -40,12 +42,41 @@ std::string resolve(const std::string& baseDir, const std::string& path) {
     return Poco::Path(baseDir).resolve(Poco::Path(path)).toString();
 }
 
-void readProvider(const yaml::Section& llm, const std::string& name, ProviderSettings& out) {
-    const yaml::Section s = llm.section(name);
-    s.allowOnly({"api_key", "base_url", "model"});
-    if (auto v = s.string("api_key")) out.apiKey = *v;
-    if (auto v = s.string("base_url")) out.baseUrl = *v;
-    if (auto v = s.string("model")) out.model = *v;
+// Sets one key of a plugin's settings object (plugins.settings.<id>).
+void setSetting(Config& c, const std::string& plugin, const std::string& key, const json::Var& value) {
+    auto& text = c.plugins.settingsJson[plugin];
+    json::Object::Ptr o = text.empty() ? json::object() : json::parseObject(text);
+    o->set(key, value);
+    text = json::stringify(o);
+}
+
+bool hasSetting(const Config& c, const std::string& plugin, const std::string& key) {
+    auto it = c.plugins.settingsJson.find(plugin);
+    return it != c.plugins.settingsJson.end() && json::parseObject(it->second)->has(key);
+}
+
+// Provider keys of releases before 0.2 (llm.groq.api_key, llm.temperature ...) still work: they
+// become the provider plugins' settings, unless those set the key themselves, with a warning.
+void readDeprecatedProviderKeys(const yaml::Section& llm, const std::string& baseDir, Config& c) {
+    const auto moved = [&](const std::string& from, const std::string& plugin, const std::string& key, json::Var v) {
+        c.warnings.push_back(llm.where(llm.node(from.substr(0, from.find('.')))) + ": 'llm." + from +
+                             "' is deprecated; set 'plugins.settings." + plugin + "." + key + "' instead");
+        if (!hasSetting(c, plugin, key)) setSetting(c, plugin, key, v);
+    };
+    for (const char* provider : {"groq", "openai"}) {
+        const yaml::Section s = llm.section(provider);
+        s.allowOnly({"api_key", "base_url", "model"});
+        for (const char* key : {"api_key", "base_url", "model"}) {
+            if (auto v = s.string(key)) moved(std::string(provider) + "." + key, provider, key, *v);
+        }
+    }
+    const auto both = [&](const std::string& from, const std::string& key, const json::Var& v) {
+        for (const char* provider : {"groq", "openai"}) moved(from, provider, key, v);
+    };
+    if (auto v = llm.integer("request_timeout", 1, 600)) both("request_timeout", "request_timeout_ms", *v * 1000);
+    if (auto v = llm.integer("max_retries", 0, 10)) both("max_retries", "max_retries", *v);
+    if (auto v = llm.number("temperature", 0.0, 2.0)) both("temperature", "temperature", *v);
+    if (auto v = llm.string("ca_file")) both("ca_file", "ca_file", resolve(baseDir, *v));
 }
 
 }  // namespace
@@ -53,8 +84,6 @@ void readProvider(const yaml::Section& llm, const std::string& name, ProviderSet
 Config ConfigLoader::load(const std::string& path, bool requireApiKey) const {
     Config config;
     config.plugins.directory = defaults_.pluginDirectory;
-    config.llm.providers["groq"] = {"", "https://api.groq.com/openai/v1", "llama-3.3-70b-versatile"};
-    config.llm.providers["openai"] = {"", "https://api.openai.com/v1", "gpt-4o-mini"};
 
     std::string file = path.empty() ? defaults_.configFile : path;
     if (!path.empty() && !fileExists(file)) throw ConfigError(file + ": configuration file not found");
@@ -104,17 +133,18 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
     if (auto v = rl.integer("auth_failures", 1, 1000000)) c.rateLimit.authFailuresPerWindow = *v;
 
     const yaml::Section llm = root.section("llm");
-    llm.allowOnly({"provider", "timeout", "request_timeout", "max_tool_rounds", "max_retries", "temperature", "ca_file",
-                   "groq", "openai"});
-    if (auto v = llm.string("provider")) c.llm.provider = *v;
+    llm.allowOnly({"provider", "auto_order", "fallback", "timeout", "max_tool_rounds", "max_tool_calls",
+                   // deprecated, see readDeprecatedProviderKeys
+                   "request_timeout", "max_retries", "temperature", "ca_file", "groq", "openai"});
+    if (auto v = llm.string("provider")) c.llm.provider = text::toLower(text::trim(*v));
+    if (auto v = llm.strings("auto_order")) c.llm.autoOrder = *v;
+    if (auto v = llm.string("fallback")) {
+        if (*v != "offline" && *v != "error") llm.fail(llm.node("fallback"), "'llm.fallback' must be offline or error");
+        c.llm.fallback = *v;
+    }
     if (auto v = llm.integer("timeout", 1, 600)) c.llm.timeoutSeconds = *v;
-    if (auto v = llm.integer("request_timeout", 1, 600)) c.llm.requestTimeoutSeconds = *v;
     if (auto v = llm.integer("max_tool_rounds", 1, 20)) c.llm.maxToolRounds = *v;
-    if (auto v = llm.integer("max_retries", 0, 10)) c.llm.maxRetries = *v;
-    if (auto v = llm.number("temperature", 0.0, 2.0)) c.llm.temperature = *v;
-    if (auto v = llm.string("ca_file")) c.llm.caFile = *v;
-    readProvider(llm, "groq", c.llm.providers["groq"]);
-    readProvider(llm, "openai", c.llm.providers["openai"]);
+    if (auto v = llm.integer("max_tool_calls", 1, 256)) c.llm.maxToolCallsPerTurn = *v;
 
     const yaml::Section chat = root.section("chat");
     chat.allowOnly({"max_message_chars", "history_turns", "history_conversations", "history_ttl",
@@ -127,15 +157,17 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
     if (auto v = chat.integer("tool_result_max_bytes", 1024, 1024 * 1024)) c.chat.toolResultMaxBytes = *v;
 
     const yaml::Section plugins = root.section("plugins");
-    plugins.allowOnly({"directory", "call_timeout_ms", "settings"});
+    plugins.allowOnly({"directory", "call_timeout_ms", "answers_timeout_ms", "settings"});
     if (auto v = plugins.string("directory")) c.plugins.directory = *v;
     if (auto v = plugins.integer("call_timeout_ms", 10, 600000)) c.plugins.callTimeoutMs = *v;
+    if (auto v = plugins.integer("answers_timeout_ms", 10, 60000)) c.plugins.answersTimeoutMs = *v;
     const yaml::Section settings = plugins.section("settings");
     for (const std::string& id : settings.keys()) {
         const YAML::Node n = settings.node(id);
         if (!n.IsMap() && !n.IsNull()) settings.fail(n, "'plugins.settings." + id + "' must be a mapping");
         c.plugins.settingsJson[id] = n.IsNull() ? "{}" : yaml::toJson(n);
     }
+    readDeprecatedProviderKeys(llm, directoryOf(file), c);
 
     if (auto v = root.string("policy")) c.policyFile = *v;
     const yaml::Section audit = root.section("audit");
@@ -154,7 +186,6 @@ void ConfigLoader::resolvePaths(const std::string& baseDir, Config& c) const {
     c.policyFile = resolve(baseDir, c.policyFile);
     c.auditPath = resolve(baseDir, c.auditPath);
     c.plugins.directory = resolve(baseDir, c.plugins.directory);
-    c.llm.caFile = resolve(baseDir, c.llm.caFile);
 }
 
 void ConfigLoader::applyEnvironment(Config& c) const {
@@ -178,11 +209,17 @@ void ConfigLoader::applyEnvironment(Config& c) const {
     };
     if (auto v = envValue("API_KEY")) c.apiKey = *v;
     if (auto v = envValue("LLM_PROVIDER")) c.llm.provider = text::toLower(text::trim(*v));
-    if (auto v = envValue("GROQ_API_KEY")) c.llm.providers["groq"].apiKey = text::trim(*v);
-    if (auto v = envValue("OPENAI_API_KEY")) c.llm.providers["openai"].apiKey = text::trim(*v);
-    if (auto v = envValue("OPENAI_BASE_URL")) c.llm.providers["openai"].baseUrl = text::trim(*v);
+    // The original service's variables, as aliases of plugin settings (README: environment).
+    for (const EnvironmentAlias& alias : environmentAliases()) {
+        if (auto v = envValue(alias.variable)) setSetting(c, alias.plugin, alias.setting, text::trim(*v));
+    }
     if (auto v = envValue("LLM_MODEL")) {
-        for (auto& [name, p] : c.llm.providers) p.model = text::trim(*v);
+        // The model of the provider LLM_PROVIDER names, or of every aliased provider with auto.
+        if (c.llm.provider == "auto" || c.llm.provider == "offline") {
+            for (const char* p : {"groq", "openai"}) setSetting(c, p, "model", text::trim(*v));
+        } else {
+            setSetting(c, c.llm.provider, "model", text::trim(*v));
+        }
     }
     integerEnv("RATE_LIMIT_REQUESTS", 1, 1000000, c.rateLimit.requests);
     integerEnv("RATE_LIMIT_WINDOW", 1, 86400, c.rateLimit.windowSeconds);
@@ -206,21 +243,28 @@ void ConfigLoader::validate(Config& c, bool requireApiKey) const {
         }
     }
     const std::string& p = c.llm.provider;
-    if (p != "auto" && p != "offline" && p != "groq" && p != "openai") {
-        throw ConfigError("unknown LLM provider '" + text::sanitizeForLog(p, 32) + "' (expected auto, offline, groq or openai)");
+    const auto pluginIdLike = [](const std::string& id) {
+        return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+        });
+    };
+    if (!pluginIdLike(p)) {
+        throw ConfigError("LLM provider '" + text::sanitizeForLog(p, 32) +
+                          "' is not auto, offline or a provider plugin id such as groq or openai");
     }
-    for (const auto& [name, settings] : c.llm.providers) {
-        Poco::URI uri;
-        try {
-            uri = Poco::URI(settings.baseUrl);
-        } catch (const Poco::Exception&) {
-            throw ConfigError("llm." + name + ".base_url is not a valid URL");
-        }
-        if ((uri.getScheme() != "https" && uri.getScheme() != "http") || uri.getHost().empty()) {
-            throw ConfigError("llm." + name + ".base_url must be an http:// or https:// URL");
-        }
+    for (const std::string& id : c.llm.autoOrder) {
+        if (!pluginIdLike(id)) throw ConfigError("llm.auto_order: '" + text::sanitizeForLog(id, 32) + "' is not a plugin id");
     }
     if (c.plugins.directory.empty()) throw ConfigError("plugins.directory is empty");
+}
+
+const std::vector<EnvironmentAlias>& environmentAliases() {
+    static const std::vector<EnvironmentAlias> aliases = {
+        {"GROQ_API_KEY", "groq", "api_key"},
+        {"OPENAI_API_KEY", "openai", "api_key"},
+        {"OPENAI_BASE_URL", "openai", "base_url"},
+    };
+    return aliases;
 }
 
 std::optional<std::string> ConfigLoader::normalizeLogLevel(const std::string& level) {

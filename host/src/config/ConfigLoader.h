@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ha {
 
@@ -18,6 +19,14 @@ public:
 // Reads one environment variable (injectable for tests).
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup processEnvironment();
+
+// An environment variable of the original service that sets one plugin setting.
+struct EnvironmentAlias {
+    const char* variable;  // "GROQ_API_KEY"
+    const char* plugin;    // "groq"
+    const char* setting;   // "api_key"
+};
+const std::vector<EnvironmentAlias>& environmentAliases();
 
 struct ConfigDefaults {
     std::string configFile;  // used when no --config is given

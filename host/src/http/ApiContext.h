@@ -1,6 +1,7 @@
 // Everything the request handlers share; owned by the application, outlives the server.
 #pragma once
 
+#include "answers/HealthCheck.h"
 #include "audit/AuditLog.h"
 #include "chat/Orchestrator.h"
 #include "config/Config.h"
@@ -28,6 +29,7 @@ struct ApiContext {
     RateLimiter& failureLimiter;  // failed authentications per client address
     Orchestrator& orchestrator;
     const ToolExecutor& executor;
+    const HealthCheck& health;
     AuditLog& audit;
     const Redactor& redactor;  // applied to every error message sent to a client
     std::vector<PluginStatus> plugins;

@@ -84,6 +84,7 @@ std::string ApiHandler::readBody(HTTPServerRequest& request) {
     const auto limit = static_cast<size_t>(ctx_.config.server.maxBodyBytes);
     const std::string tooLarge = "request body is larger than " + std::to_string(limit) + " bytes";
     if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+        discardBody(request);
         throw HttpError(413, tooLarge);
     }
     std::string body;
@@ -97,10 +98,23 @@ std::string ApiHandler::readBody(HTTPServerRequest& request) {
     char buf[8192];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         body.append(buf, static_cast<size_t>(in.gcount()));
-        if (body.size() > limit) throw HttpError(413, tooLarge);
+        if (body.size() > limit) {
+            discardBody(request);
+            throw HttpError(413, tooLarge);
+        }
     }
     bodyConsumed_ = true;
     return body;
+}
+
+void ApiHandler::discardBody(HTTPServerRequest& request) {
+    // A client still sending a refused body would see the connection reset before it reads the
+    // 413: read (and drop) a bounded amount of it first. Beyond that, the connection closes.
+    constexpr size_t kDrainLimit = 4 * 1024 * 1024;
+    std::istream& in = request.stream();
+    char buf[16384];
+    size_t drained = 0;
+    while (drained < kDrainLimit && (in.read(buf, sizeof buf) || in.gcount() > 0)) drained += static_cast<size_t>(in.gcount());
 }
 
 json::Object::Ptr ApiHandler::readJsonObject(HTTPServerRequest& request, bool allowEmpty) {
@@ -116,6 +130,8 @@ json::Object::Ptr ApiHandler::readJsonObject(HTTPServerRequest& request, bool al
         throw HttpError(400, e.what());
     }
 }
+
+CallContext ApiHandler::callContext() const { return CallContext{requestId_, cancel_, {}}; }
 
 json::Object::Ptr ApiHandler::auditRecord(const std::string& type) const {
     auto record = json::object();

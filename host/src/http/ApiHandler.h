@@ -4,6 +4,7 @@
 
 #include "http/ApiContext.h"
 #include "http/HttpError.h"
+#include "util/CallContext.h"
 #include "util/Json.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -41,6 +42,11 @@ protected:
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
     void sendError(HTTPServerResponse& response, int status, const std::string& message);
 
+    // What the plugin calls made for this request get: its id and its cancel token.
+    CallContext callContext() const;
+    // Text with every known secret masked: for anything a client receives.
+    std::string redacted(std::string_view text) const { return ctx_.redactor.redact(text); }
+
     const std::string& requestId() const { return requestId_; }
     const std::string& clientAddress() const { return client_; }
     int status() const { return status_; }
@@ -49,9 +55,11 @@ protected:
 
 private:
     bool requestHasBody(HTTPServerRequest& request) const;
+    void discardBody(HTTPServerRequest& request);
 
     std::string requestId_;
     std::string client_;
+    std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();
     int status_ = 0;
     bool bodyConsumed_ = false;
     bool hasBody_ = false;

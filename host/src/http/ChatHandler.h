@@ -16,6 +16,11 @@ public:
 
 protected:
     void handle(HTTPServerRequest& request, HTTPServerResponse& response) override;
+
+private:
+    ChatTurnRequest readTurn(HTTPServerRequest& request);
+    void audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs);
+    void answer(HTTPServerResponse& response, const ChatTurnRequest& turn, const ChatTurnResult& result);
 };
 
 }  // namespace ha::http

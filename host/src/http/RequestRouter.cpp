@@ -2,6 +2,7 @@
 
 #include "http/ChatHandler.h"
 #include "http/HealthHandler.h"
+#include "http/StatusHandler.h"
 #include "http/ToolCallHandler.h"
 #include "http/ToolsListHandler.h"
 
@@ -26,6 +27,7 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
     if (path == "/health") return only("GET", [&] { return new HealthHandler(ctx_); });
     if (path == "/chat") return only("POST", [&] { return new ChatHandler(ctx_); });
     if (path == "/v1/tools" || path == "/v1/tools/") return only("GET", [&] { return new ToolsListHandler(ctx_); });
+    if (path == "/v1/status") return only("GET", [&] { return new StatusHandler(ctx_); });
     const std::string prefix = "/v1/tools/";
     if (path.compare(0, prefix.size(), prefix) == 0) {
         const std::string capability = path.substr(prefix.size());  // Poco::URI already decoded %xx

@@ -1,4 +1,4 @@
-// Maps method + path to a handler: /health, /chat, /v1/tools, /v1/tools/{capability}.
+// Maps method + path to a handler: /health, /chat, /v1/tools, /v1/tools/{capability}, /v1/status.
 #pragma once
 
 #include "http/ApiContext.h"

@@ -8,7 +8,7 @@ void ToolCallHandler::handle(HTTPServerRequest& request, HTTPServerResponse& res
     authenticate(request, response);
     const json::Object::Ptr args = readJsonObject(request, true);
     const ToolExecution ex = ctx_.executor.execute(capability_, json::stringify(args),
-                                                   Deadline::after(std::chrono::minutes(10)));
+                                                   Deadline::after(std::chrono::minutes(10)), callContext());
     const int status = httpStatusOf(ex.record.status);
 
     auto record = auditRecord("tool");

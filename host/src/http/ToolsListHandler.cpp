@@ -5,9 +5,9 @@ namespace ha::http {
 void ToolsListHandler::handle(HTTPServerRequest& request, HTTPServerResponse& response) {
     authenticate(request, response);
     auto tools = json::array();
-    for (const auto& tool : ctx_.executor.registry().all()) {
-        const ToolInfo& info = tool->info();
-        const Decision decision = ctx_.executor.policy().decide(info.capability, info.effect);
+    for (const auto& entry : ctx_.executor.catalog().entries()) {
+        const ToolInfo& info = entry.tool->info();
+        const Decision& decision = entry.decision;
         auto t = json::object();
         t->set("name", info.capability);
         t->set("function", info.function);

@@ -36,7 +36,8 @@ void LoadedPlugin::hostLog(void* ctx, int32_t level, const char* message) {
     if (self->redactor_ != nullptr) text = self->redactor_->redact(text);
     Poco::Logger& log = Poco::Logger::get("plugin." + self->identity_.id);
     if (level <= HA_LOG_ERROR) log.error(text);
-    else if (level == HA_LOG_WARNING || level == 5) log.warning(text);
+    else if (level == HA_LOG_WARNING) log.warning(text);
+    else if (level == HA_LOG_NOTICE) log.notice(text);
     else if (level == HA_LOG_INFO) log.information(text);
     else log.debug(text);
 }
@@ -70,31 +71,41 @@ std::string LoadedPlugin::bindInterfaces() {
         const void* v = entry_->get_interface(instance_, HA_TOOLS_INTERFACE_V1);
         if (v == nullptr) return "announces tools but get_interface(\"" HA_TOOLS_INTERFACE_V1 "\") returned NULL";
         const auto* t = static_cast<const ha_tools_v1*>(v);
-        if (t->struct_size < HA_SIZE_THROUGH(ha_tools_v1, invoke)) {
+        if (!HA_STRUCT_HAS(t, ha_tools_v1, invoke)) {
             return "tools vtable is " + std::to_string(t->struct_size) + " bytes, ABI 1.0 needs " +
                    std::to_string(HA_SIZE_THROUGH(ha_tools_v1, invoke));
         }
         if (!t->count || !t->get || !t->invoke) return "tools vtable has NULL functions";
         tools_ = t;
+        if (const void* a = entry_->get_interface(instance_, HA_ANSWERS_INTERFACE_V1)) {
+            const auto* answers = static_cast<const ha_answers_v1*>(a);
+            if (!HA_STRUCT_HAS(answers, ha_answers_v1, checks)) {
+                return "answers vtable is " + std::to_string(answers->struct_size) + " bytes, ABI 1.1 needs " +
+                       std::to_string(HA_SIZE_THROUGH(ha_answers_v1, checks));
+            }
+            answers_ = answers;
+        }
     }
     if (identity_.kinds & HA_KIND_PROVIDER) {
         const void* v = entry_->get_interface(instance_, HA_PROVIDER_INTERFACE_V1);
         if (v == nullptr) return "announces a provider but get_interface(\"" HA_PROVIDER_INTERFACE_V1 "\") returned NULL";
         const auto* p = static_cast<const ha_provider_v1*>(v);
-        if (p->struct_size < HA_SIZE_THROUGH(ha_provider_v1, chat)) {
+        if (!HA_STRUCT_HAS(p, ha_provider_v1, chat)) {
             return "provider vtable is " + std::to_string(p->struct_size) + " bytes, ABI 1.0 needs " +
                    std::to_string(HA_SIZE_THROUGH(ha_provider_v1, chat));
         }
         if (!p->chat) return "provider vtable has a NULL chat function";
         provider_ = p;
+        if (HA_STRUCT_HAS(p, ha_provider_v1, describe)) providerDescribe_ = p->describe;
     }
     return "";
 }
 
 CallOutcome LoadedPlugin::call(const std::function<int32_t(void*, const ha_call*)>& fn, std::string input,
-                               Deadline deadline) {
+                               Deadline deadline, const CallContext& context) {
     void* instance = instance_;
-    return runner_.run([fn, instance](const ha_call* c) { return fn(instance, c); }, std::move(input), deadline);
+    return runner_.run([fn, instance](const ha_call* c) { return fn(instance, c); }, std::move(input), deadline,
+                       context);
 }
 
 }  // namespace ha::plugin

@@ -1,10 +1,11 @@
 // One plugin shared library that passed validation, with its live instance.
 #pragma once
 
-#include "audit/Redactor.h"
-#include "plugin/PluginCall.h"
+#include "plugin/CallRunner.h"
+#include "secrets/Redactor.h"
 
 #include <homelab_assistant/abi.h>
+#include <homelab_assistant/answers.h>
 #include <homelab_assistant/provider.h>
 #include <homelab_assistant/tools.h>
 
@@ -22,6 +23,7 @@ struct PluginIdentity {
     uint32_t kinds = 0;
     uint32_t abiMajor = 0;
     uint32_t abiMinor = 0;
+    std::string settingsSchema;  // JSON Schema text of its settings, "" when it declares none
 
     bool providesTools() const { return (kinds & HA_KIND_TOOLS) != 0; }
     bool providesModel() const { return (kinds & HA_KIND_PROVIDER) != 0; }
@@ -42,11 +44,14 @@ public:
     const PluginIdentity& identity() const { return identity_; }
     const ha_tools_v1* tools() const { return tools_; }
     const ha_provider_v1* provider() const { return provider_; }
+    const ha_answers_v1* answers() const { return answers_; }
+    // The provider's describe() (ABI 1.1), or nullptr for a 1.0 provider.
+    auto providerDescribe() const { return providerDescribe_; }
     void* instance() const { return instance_; }
 
     // Runs fn (which receives the instance) on a call thread within the deadline.
     CallOutcome call(const std::function<int32_t(void* instance, const ha_call*)>& fn, std::string input,
-                     Deadline deadline);
+                     Deadline deadline, const CallContext& context = {});
 
 private:
     static void hostLog(void* ctx, int32_t level, const char* message);
@@ -60,6 +65,8 @@ private:
     bool createAbandoned_ = false;
     const ha_tools_v1* tools_ = nullptr;
     const ha_provider_v1* provider_ = nullptr;
+    int32_t (*providerDescribe_)(void*, const ha_call*) = nullptr;
+    const ha_answers_v1* answers_ = nullptr;
 };
 
 }  // namespace ha::plugin

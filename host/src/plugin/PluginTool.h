@@ -13,7 +13,7 @@ public:
     PluginTool(std::shared_ptr<LoadedPlugin> plugin, ToolInfo info);
 
     const ToolInfo& info() const override { return info_; }
-    ToolOutput invoke(const std::string& inputJson, Deadline deadline) override;
+    ToolOutput invoke(const std::string& inputJson, Deadline deadline, const CallContext& context) override;
 
 private:
     std::shared_ptr<LoadedPlugin> plugin_;

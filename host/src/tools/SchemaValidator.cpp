@@ -11,7 +11,7 @@ const std::set<std::string> kTypes = {"object", "string", "integer", "number", "
 const std::set<std::string> kKeywords = {"type", "properties", "required", "additionalProperties", "enum",
                                          "minimum", "maximum", "minLength", "maxLength", "items",
                                          "minItems", "maxItems", "description", "title", "default",
-                                         "examples", "$schema"};
+                                         "examples", "$schema", "writeOnly"};
 
 std::optional<std::string> checkNode(const json::Object::Ptr& s, const std::string& path, int depth) {
     if (depth > 8) return path + ": schema nested too deeply";
@@ -165,6 +165,28 @@ std::optional<std::string> checkToolSchema(const json::Object::Ptr& schema) {
 
 std::optional<std::string> validate(const json::Var& value, const json::Object::Ptr& schema) {
     return validateNode(value, schema, "$");
+}
+
+std::vector<std::string> secretValues(const json::Var& value, const json::Object::Ptr& schema) {
+    std::vector<std::string> out;
+    if (!schema) return out;
+    if (json::getBool(schema, "writeOnly").value_or(false) && value.isString()) {
+        out.push_back(value.extract<std::string>());
+        return out;
+    }
+    if (auto o = json::asObject(value)) {
+        auto props = json::getObject(schema, "properties");
+        for (const auto& [name, member] : *o) {
+            auto sub = props ? json::getObject(props, name) : json::Object::Ptr();
+            for (auto& s : secretValues(member, sub)) out.push_back(std::move(s));
+        }
+    } else if (auto a = json::asArray(value)) {
+        auto items = json::getObject(schema, "items");
+        for (size_t i = 0; i < a->size(); ++i) {
+            for (auto& s : secretValues(a->get(i), items)) out.push_back(std::move(s));
+        }
+    }
+    return out;
 }
 
 }  // namespace ha::schema

@@ -3,6 +3,7 @@
 
 #include "policy/Policy.h"
 #include "tools/CallStatus.h"
+#include "util/CallContext.h"
 #include "util/Deadline.h"
 
 #include <Poco/Dynamic/Var.h>
@@ -35,7 +36,7 @@ public:
     virtual ~Tool() = default;
     virtual const ToolInfo& info() const = 0;
     // Runs with already validated input. [thread-safe]
-    virtual ToolOutput invoke(const std::string& inputJson, Deadline deadline) = 0;
+    virtual ToolOutput invoke(const std::string& inputJson, Deadline deadline, const CallContext& context) = 0;
 };
 
 }  // namespace ha

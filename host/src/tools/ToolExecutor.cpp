@@ -11,6 +11,7 @@ json::Object::Ptr ToolCallRecord::toJson() const {
     auto o = json::object();
     if (!id.empty()) o->set("id", id);
     o->set("name", capability.empty() ? name : capability);
+    if (!plugin.empty()) o->set("plugin", plugin);
     o->set("arguments", arguments);
     o->set("decision", decision);
     o->set("reason", reason);
@@ -21,9 +22,10 @@ json::Object::Ptr ToolCallRecord::toJson() const {
 }
 
 ToolExecutor::ToolExecutor(const ToolRegistry& registry, const Policy& policy, std::chrono::milliseconds defaultTimeout)
-    : registry_(registry), policy_(policy), defaultTimeout_(defaultTimeout) {}
+    : registry_(registry), policy_(policy), catalog_(registry, policy), defaultTimeout_(defaultTimeout) {}
 
-ToolExecution ToolExecutor::execute(const std::string& name, const std::string& argumentsJson, Deadline outer) const {
+ToolExecution ToolExecutor::execute(const std::string& name, const std::string& argumentsJson, Deadline outer,
+                                    const CallContext& context) const {
     const uint64_t start = Deadline::nowNs();
     ToolExecution ex;
     ToolCallRecord& r = ex.record;
@@ -44,6 +46,7 @@ ToolExecution ToolExecutor::execute(const std::string& name, const std::string& 
     }
     const ToolInfo& info = tool->info();
     r.capability = info.capability;
+    r.plugin = info.pluginId;
 
     const Decision decision = policy_.decide(info.capability, info.effect);
     r.decision = decision.allowed ? "allowed" : "denied";
@@ -65,7 +68,7 @@ ToolExecution ToolExecutor::execute(const std::string& name, const std::string& 
     const auto timeout = info.timeout.count() > 0 ? info.timeout : defaultTimeout_;
     const Deadline deadline = outer.min(Deadline::after(timeout));
     if (deadline.expired()) return finish(CallStatus::Timeout, "no time left for '" + info.capability + "'");
-    ToolOutput out = tool->invoke(json::stringify(args), deadline);
+    ToolOutput out = tool->invoke(json::stringify(args), deadline, context);
     if (out.status == CallStatus::Ok) ex.result = out.result;
     return finish(out.status, out.error);
 }
@@ -83,6 +86,7 @@ ToolExecution ToolExecutor::refuse(const std::string& name, const std::string& a
     r.status = CallStatus::Denied;
     if (const auto tool = registry_.find(name)) {
         r.capability = tool->info().capability;
+        r.plugin = tool->info().pluginId;
         const Decision d = policy_.decide(r.capability, tool->info().effect);
         r.decision = "denied";
         r.reason = d.allowed ? reason : d.reason;
@@ -93,17 +97,6 @@ ToolExecution ToolExecutor::refuse(const std::string& name, const std::string& a
     }
     r.error = "refused: " + r.reason;
     return ex;
-}
-
-std::vector<FunctionSpec> ToolExecutor::offeredFunctions() const {
-    std::vector<FunctionSpec> specs;
-    for (const auto& tool : registry_.all()) {
-        const ToolInfo& info = tool->info();
-        if (info.effect != Effect::ReadOnly) continue;  // never offered, whatever the policy says
-        if (!policy_.decide(info.capability, info.effect).allowed) continue;
-        specs.push_back({info.function, info.capability, info.description, info.inputSchemaObject});
-    }
-    return specs;
 }
 
 }  // namespace ha

@@ -1,6 +1,6 @@
 // Provider plugin "groq": Groq's OpenAI-compatible Chat Completions API. Retries a 400
 // tool_use_failed once, as Groq's models occasionally emit a malformed tool call.
-#include "providers/common/ChatCompletionsClient.h"
+#include "providers/chat-completions/ChatCompletionsClient.h"
 
 #include <homelab_assistant/plugin.hpp>
 
@@ -12,6 +12,8 @@ public:
         : client_(settings(configJson), [host](int32_t level, const std::string& m) { host.log(level, m); }) {}
 
     std::string chat(const homelab_assistant::Call& call) { return client_.chat(std::string(call.input), call.deadlineNs); }
+    // Groq always needs a key.
+    std::string describe() const { return client_.describe(true); }
 
 private:
     static ClientSettings settings(const std::string& configJson) {

@@ -1,6 +1,6 @@
 // Provider plugin "openai": OpenAI's Chat Completions API, or any OpenAI-compatible server
 // (llama.cpp, Ollama, vLLM ...) when base_url points at it; a local server needs no API key.
-#include "providers/common/ChatCompletionsClient.h"
+#include "providers/chat-completions/ChatCompletionsClient.h"
 
 #include <homelab_assistant/plugin.hpp>
 
@@ -9,13 +9,18 @@ namespace ha_plugins::providers {
 class OpenAiProvider {
 public:
     OpenAiProvider(const homelab_assistant::Host& host, const std::string& configJson)
-        : client_(ClientSettings::fromConfig("openai", "https://api.openai.com/v1", "gpt-4o-mini", configJson),
-                  [host](int32_t level, const std::string& m) { host.log(level, m); }) {}
+        : client_(ClientSettings::fromConfig("openai", kOpenAiBaseUrl, "gpt-4o-mini", configJson),
+                  [host](int32_t level, const std::string& m) { host.log(level, m); }),
+          keyRequired_(client_.settings().baseUrl.find("api.openai.com") != std::string::npos) {}
 
     std::string chat(const homelab_assistant::Call& call) { return client_.chat(std::string(call.input), call.deadlineNs); }
+    // OpenAI itself needs a key; a local OpenAI-compatible server (llama.cpp, Ollama ...) does not.
+    std::string describe() const { return client_.describe(keyRequired_); }
 
 private:
+    static constexpr const char* kOpenAiBaseUrl = "https://api.openai.com/v1";
     ChatCompletionsClient client_;
+    bool keyRequired_;
 };
 
 constexpr const char* kOpenAiSettingsSchema =

@@ -2,6 +2,7 @@
 // average, uptime, core count and model).
 #include "common/PluginConfig.h"
 #include "common/TextFile.h"
+#include "tools/cpu/CpuAnswers.h"
 #include "tools/cpu/CpuSampler.h"
 
 #include <homelab_assistant/plugin.hpp>
@@ -23,6 +24,8 @@ public:
         const PluginConfig config(configJson);
         procRoot_ = config.string("proc_root", "/proc");
         const auto interval = std::chrono::milliseconds(config.integer("sample_interval_ms", 1000, 100, 60000));
+        thresholds_.busyPercent = config.number("busy_percent", 90.0, 1.0, 100.0);
+        thresholds_.loadPerCore = config.number("load_per_core", 2.0, 0.1, 100.0);
         if (!readTextFile(procRoot_ + "/stat")) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/stat");
         model_ = parseModelName(readTextFile(procRoot_ + "/cpuinfo").value_or(""));
         sampler_ = std::make_unique<CpuSampler>(procRoot_ + "/stat", interval);
@@ -67,8 +70,14 @@ public:
         return toJson(out);
     }
 
+    std::string profile() const { return cpuProfile(); }
+    std::string match(const Call& call) const { return cpuMatch(call.input); }
+    std::string summarize(const Call& call) const { return cpuSummary(call.input); }
+    std::string checks(const Call& call) const { return cpuChecks(call.input, thresholds_); }
+
 private:
     std::string procRoot_;
+    CpuThresholds thresholds_;
     std::string model_;
     std::unique_ptr<CpuSampler> sampler_;
 };
@@ -76,7 +85,9 @@ private:
 constexpr const char* kSettingsSchema =
     R"J({"type":"object","additionalProperties":false,"properties":{)J"
     R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read (default /proc; /host/proc in a container)"},)J"
-    R"J("sample_interval_ms":{"type":"integer","minimum":100,"maximum":60000,"description":"CPU sampling interval (default 1000)"}}})J";
+    R"J("sample_interval_ms":{"type":"integer","minimum":100,"maximum":60000,"description":"CPU sampling interval (default 1000)"},)J"
+    R"J("busy_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: usage at or above this is a warning (default 90)"},)J"
+    R"J("load_per_core":{"type":"number","minimum":0.1,"maximum":100,"description":"health check: 1-minute load above cores x this is a warning (default 2)"}}})J";
 
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "cpu", "CPU",
                                           HA_PLUGIN_VERSION, "CPU usage, load average and uptime from /proc.",

@@ -2,6 +2,7 @@
 // included, or of the filesystem holding one path).
 #include "common/PluginConfig.h"
 #include "common/TextFile.h"
+#include "tools/disk/DiskAnswers.h"
 #include "tools/disk/MountTable.h"
 
 #include <homelab_assistant/plugin.hpp>
@@ -35,6 +36,9 @@ public:
         paths_ = config.strings("paths", {});
         excludes_ = config.strings("exclude", kDefaultExcludes);
         maxFilesystems_ = static_cast<size_t>(config.integer("max_filesystems", 64, 1, 10000));
+        thresholds_.warningPercent = config.number("warning_percent", 90.0, 1.0, 100.0);
+        thresholds_.criticalPercent = config.number("critical_percent", 95.0, thresholds_.warningPercent, 100.0);
+        thresholds_.inodePercent = config.number("inode_percent", 90.0, 1.0, 100.0);
         for (const auto& p : paths_) {
             if (p.empty() || p[0] != '/') throw Error(HA_ERR_INVALID_ARGUMENT, "'paths' entries must be absolute paths");
         }
@@ -102,6 +106,11 @@ public:
         return toJson(out);
     }
 
+    std::string profile() const { return diskProfile(); }
+    std::string match(const Call& call) const { return diskMatch(call.input); }
+    std::string summarize(const Call& call) const { return diskSummary(call.input, thresholds_); }
+    std::string checks(const Call& call) const { return diskChecks(call.input, thresholds_); }
+
 private:
     static Poco::JSON::Object::Ptr describe(const Mount& m, const std::string& path, const struct statvfs& st) {
         const uint64_t unit = st.f_frsize ? st.f_frsize : st.f_bsize;
@@ -128,6 +137,7 @@ private:
     std::vector<std::string> paths_;
     std::vector<std::string> excludes_;
     size_t maxFilesystems_ = 64;
+    DiskThresholds thresholds_;
 };
 
 constexpr const char* kSettingsSchema =
@@ -135,7 +145,10 @@ constexpr const char* kSettingsSchema =
     R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read the mount table from (default /proc)"},)J"
     R"J("paths":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"report only these paths"},)J"
     R"J("exclude":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"mount point prefixes to skip"},)J"
-    R"J("max_filesystems":{"type":"integer","minimum":1,"maximum":10000}}})J";
+    R"J("max_filesystems":{"type":"integer","minimum":1,"maximum":10000},)J"
+    R"J("warning_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: a filesystem used at or above this is a warning (default 90)"},)J"
+    R"J("critical_percent":{"type":"number","minimum":1,"maximum":100,"description":"... and critical at or above this (default 95)"},)J"
+    R"J("inode_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: inodes used at or above this is a warning (default 90)"}}})J";
 
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "disk", "Disk space",
                                           HA_PLUGIN_VERSION, "Space of mounted filesystems and ZFS datasets.",

@@ -2,6 +2,7 @@
 // read from the Docker Engine API over a unix socket. Only GET requests are ever sent.
 #include "common/PluginConfig.h"
 #include "tools/docker/ContainerView.h"
+#include "tools/docker/DockerAnswers.h"
 #include "tools/docker/CrashReport.h"
 #include "tools/docker/DockerEngine.h"
 
@@ -79,6 +80,7 @@ public:
             std::chrono::milliseconds(config.integer("request_timeout_ms", 5000, 100, 60000)));
         maxContainers_ = static_cast<size_t>(config.integer("max_containers", 200, 1, 10000));
         statsParallelism_ = static_cast<size_t>(config.integer("stats_parallelism", 8, 1, 64));
+        checkSettings_.crashWindowMinutes = config.integer("check_crash_window_minutes", 1440, 1, 10080);
     }
 
     std::vector<ToolSpec> tools() const {
@@ -129,7 +131,30 @@ public:
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
 
+    std::string profile() const { return dockerProfile(checkSettings_); }
+    std::string match(const Call& call) { return dockerMatch(call.input, containerNames(call)); }
+    std::string summarize(const Call& call) const { return dockerSummary(call.input); }
+    std::string checks(const Call& call) const { return dockerChecks(call.input); }
+
 private:
+    // Names of all containers, for recognising them in questions: cached briefly, and asked for
+    // with a short deadline so that a slow engine never delays an answer much.
+    std::vector<std::string> containerNames(const Call& call) {
+        const auto now = std::chrono::steady_clock::now();
+        std::lock_guard<std::mutex> lock(namesMutex_);
+        if (now - namesAt_ < kNamesTtl) return names_;
+        names_.clear();
+        try {
+            const uint64_t deadline = std::min<uint64_t>(call.deadlineNs, homelab_assistant::monotonicNowNs() + 500000000ull);
+            auto list = engine_->listContainers(true, deadline);
+            for (size_t i = 0; i < list->size() && i < maxContainers_; ++i) names_.push_back(containerName(objectAt(list, i)));
+        } catch (const Error&) {
+            // Engine down: nothing to recognise; the capabilities themselves will say why.
+        }
+        namesAt_ = now;
+        return names_;
+    }
+
     std::vector<ContainerState> states(bool all, const Call& call) {
         auto list = engine_->listContainers(all, call.deadlineNs);
         std::vector<ContainerState> out;
@@ -230,9 +255,15 @@ private:
         return e;
     }
 
+    static constexpr std::chrono::seconds kNamesTtl{10};
+
     std::unique_ptr<DockerEngine> engine_;
     size_t maxContainers_ = 200;
     size_t statsParallelism_ = 8;
+    DockerCheckSettings checkSettings_;
+    std::mutex namesMutex_;
+    std::vector<std::string> names_;
+    std::chrono::steady_clock::time_point namesAt_{};
 };
 
 constexpr const char* kSettingsSchema =
@@ -240,7 +271,8 @@ constexpr const char* kSettingsSchema =
     R"J("socket":{"type":"string","minLength":1,"description":"Docker Engine API socket (default /var/run/docker.sock)"},)J"
     R"J("request_timeout_ms":{"type":"integer","minimum":100,"maximum":60000},)J"
     R"J("max_containers":{"type":"integer","minimum":1,"maximum":10000},)J"
-    R"J("stats_parallelism":{"type":"integer","minimum":1,"maximum":64}}})J";
+    R"J("stats_parallelism":{"type":"integer","minimum":1,"maximum":64},)J"
+    R"J("check_crash_window_minutes":{"type":"integer","minimum":1,"maximum":10080,"description":"health check: crashes within this window are warnings (default 1440)"}}})J";
 
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "docker", "Docker",
                                           HA_PLUGIN_VERSION, "Containers, health, resource use and crashes from the Docker Engine API.",

@@ -2,6 +2,7 @@
 #include "common/PluginConfig.h"
 #include "common/TextFile.h"
 #include "tools/memory/MemInfo.h"
+#include "tools/memory/MemoryAnswers.h"
 
 #include <homelab_assistant/plugin.hpp>
 
@@ -17,6 +18,8 @@ public:
     MemoryTools(const Host&, const std::string& configJson) {
         const PluginConfig config(configJson);
         procRoot_ = config.string("proc_root", "/proc");
+        thresholds_.usedPercent = config.number("used_percent", 90.0, 1.0, 100.0);
+        thresholds_.swapUsedPercent = config.number("swap_used_percent", 50.0, 1.0, 100.0);
         if (!readTextFile(procRoot_ + "/meminfo")) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/meminfo");
     }
 
@@ -57,13 +60,21 @@ public:
         return toJson(out);
     }
 
+    std::string profile() const { return memoryProfile(); }
+    std::string match(const Call& call) const { return memoryMatch(call.input); }
+    std::string summarize(const Call& call) const { return memorySummary(call.input); }
+    std::string checks(const Call& call) const { return memoryChecks(call.input, thresholds_); }
+
 private:
     std::string procRoot_;
+    MemoryThresholds thresholds_;
 };
 
 constexpr const char* kSettingsSchema =
     R"J({"type":"object","additionalProperties":false,"properties":{)J"
-    R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read (default /proc; /host/proc in a container)"}}})J";
+    R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read (default /proc; /host/proc in a container)"},)J"
+    R"J("used_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: RAM used (ZFS ARC excluded) at or above this is a warning (default 90)"},)J"
+    R"J("swap_used_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: swap used at or above this is a warning (default 50)"}}})J";
 
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "memory", "Memory",
                                           HA_PLUGIN_VERSION, "RAM, swap and ZFS ARC usage from /proc.",

@@ -45,12 +45,18 @@
  *             "and the second one?" or "what about its memory?" can be understood; data is
  *             only meaningful to the plugin named in "plugin".
  *   allowed   this plugin's capabilities the policy allows; proposing others is pointless.
- *   score     0..1. 0.9-1.0: the question names this plugin's subject or something it knows by
- *             name (a container called plex). 0.6-0.8: a word of its area that another plugin
- *             may share ("memory", "crash", "running"). Below 0.5 is ignored.
+ *   score     0..1.  1.0: the question names this plugin's own subject explicitly: the word
+ *             only it answers ("container", "systemd", "zfs") or something it knows by name (a
+ *             container called plex). 0.8-0.9: squarely its area, although another plugin may
+ *             also answer ("ram" for memory, "crash" for docker and systemd, "load" for cpu).
+ *             0.5-0.7: a loosely related word ("usage", "running"). Below 0.5 is ignored.
  *   names     words of the question the match recognised as names (not in the vocabulary).
- *   The host ignores scores under 0.5, runs the matches scoring at least (best - 0.25), at most
- *   4, each through the policy gate like a model's tool call, and summarizes each result.
+ *   The host ignores scores under 0.5. When the best match scores 0.95 or more, only matches
+ *   scoring 0.95 or more run ("which container uses the most memory?" is docker's, not the
+ *   memory plugin's); otherwise the matches scoring at least (best - 0.25) run. At most 4, each
+ *   through the policy gate like a model's tool call, and each result is summarized. A
+ *   question about the whole server ("is everything ok?") with no match of 0.8 or more runs
+ *   every plugin's checks instead.
  *
  * ---- summarize: say it in plain language ------------------------------------------------------
  *   input   {"text": " ... ", "question": "...", "capability": "docker.inspect",

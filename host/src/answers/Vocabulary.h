@@ -1,0 +1,38 @@
+// Every word the assistant understands: the host's general words plus each plugin's vocabulary
+// (answers profile). Corrects typos toward it and tells which words of a question nobody knows,
+// so that "what's the CPU temperature?" without a sensors plugin is not answered with CPU usage.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ha {
+
+class Vocabulary {
+public:
+    Vocabulary();  // the host's general words only
+    void add(const std::vector<std::string>& pluginWords);
+
+    // True when the word, or a simple inflection of it ("containers" -> "container",
+    // "crashed" -> "crash"), is known.
+    bool knows(const std::string& word) const;
+    // The known word a typo most likely meant ("dsik" -> "disk", "contaners" -> "containers"),
+    // or the word itself when it is known, too short to guess, or nothing is close enough.
+    std::string correct(const std::string& word) const;
+
+    static bool isScope(const std::string& word);
+    static bool isHelp(const std::string& word);
+
+    // Damerau-Levenshtein distance (optimal string alignment), capped at limit + 1.
+    static size_t distance(const std::string& a, const std::string& b, size_t limit);
+
+private:
+    static std::vector<std::string> inflections(const std::string& word);
+
+    std::set<std::string> words_;       // every known word
+    std::set<std::string> stems_;       // words_ and their inflections
+    std::set<std::string> correctable_; // plugin words and scope/help words: what a typo may become
+};
+
+}  // namespace ha

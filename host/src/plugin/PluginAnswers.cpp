@@ -1,0 +1,194 @@
+#include "plugin/PluginAnswers.h"
+
+#include "answers/QuestionText.h"
+#include "util/Text.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ha::plugin {
+
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("answers"); }
+
+bool plainWord(const std::string& w) {
+    return !w.empty() && w.size() <= 32 &&
+           std::all_of(w.begin(), w.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+}
+
+std::string boundedString(const json::Object::Ptr& o, const std::string& key, size_t max) {
+    return text::truncateUtf8(json::getString(o, key).value_or(""), max);
+}
+
+std::string argumentsText(const json::Object::Ptr& o) {
+    auto args = json::getObject(o, "arguments");
+    return json::stringify(args ? json::Var(args) : json::Var(json::object()));
+}
+
+json::Object::Ptr questionJson(const QuestionInput& q) {
+    auto o = json::object();
+    o->set("text", q.text.text());  // first member, as answers.h promises C plugins
+    o->set("question", q.text.original());
+    auto words = json::array();
+    for (const auto& w : q.text.words()) words->add(w);
+    o->set("words", words);
+    o->set("subject", q.subject ? json::Var(q.subject->toJson()) : json::Var());
+    auto allowed = json::array();
+    for (const auto& c : q.allowed) allowed->add(c);
+    o->set("allowed", allowed);
+    return o;
+}
+
+json::Object::Ptr outcomeJson(const ToolExecution& ex) {
+    auto o = json::object();
+    o->set("capability", ex.record.capability.empty() ? ex.record.name : ex.record.capability);
+    o->set("arguments", json::isObject(ex.record.arguments) ? ex.record.arguments : json::Var(json::object()));
+    o->set("status", std::string(toString(ex.record.status)));
+    if (ex.record.status == CallStatus::Ok) {
+        o->set("result", ex.result);
+    } else {
+        o->set("error", ex.record.error);
+    }
+    return o;
+}
+
+}  // namespace
+
+PluginAnswers::PluginAnswers(std::shared_ptr<LoadedPlugin> plugin, std::chrono::milliseconds timeout)
+    : plugin_(std::move(plugin)), timeout_(timeout) {}
+
+std::shared_ptr<PluginAnswers> PluginAnswers::bind(std::shared_ptr<LoadedPlugin> plugin,
+                                                   std::chrono::milliseconds timeout, std::string& error) {
+    const ha_answers_v1* vtable = plugin->answers();
+    if (vtable == nullptr) return nullptr;
+    std::shared_ptr<PluginAnswers> answers(new PluginAnswers(std::move(plugin), timeout));
+    if (vtable->profile != nullptr) {
+        auto out = answers->call(vtable->profile, "profile", json::object(), {}, error);
+        if (!out) return nullptr;
+        if (error = answers->readProfile(out); !error.empty()) return nullptr;
+    }
+    return answers;
+}
+
+json::Object::Ptr PluginAnswers::call(Function fn, const std::string& what, const json::Object::Ptr& input,
+                                      const CallContext& context, std::string& error) const {
+    CallOutcome outcome = plugin_->call([fn](void* instance, const ha_call* c) { return fn(instance, c); },
+                                        json::stringify(input), Deadline::after(timeout_), context);
+    if (outcome.status == HA_ERR_UNSUPPORTED) return nullptr;  // nothing to say; not an error
+    if (outcome.status != HA_OK) {
+        error = what + "() failed: " + (outcome.error.empty() ? "status " + std::to_string(outcome.status) : outcome.error);
+        return nullptr;
+    }
+    if (outcome.output.size() > kMaxOutputBytes) {
+        error = what + "() returned " + std::to_string(outcome.output.size()) + " bytes (at most " +
+                std::to_string(kMaxOutputBytes) + ")";
+        return nullptr;
+    }
+    try {
+        return json::parseObject(outcome.output);
+    } catch (const json::JsonError& e) {
+        error = what + "() returned invalid JSON: " + e.what();
+        return nullptr;
+    }
+}
+
+std::string PluginAnswers::readProfile(const json::Object::Ptr& out) {
+    if (auto words = json::getArray(out, "vocabulary")) {
+        for (size_t i = 0; i < words->size() && profile_.vocabulary.size() < kMaxVocabulary; ++i) {
+            const json::Var w = words->get(i);
+            if (!w.isString() || !plainWord(w.extract<std::string>())) {
+                return "profile(): vocabulary entry " + std::to_string(i) + " is not a lowercase word [a-z0-9]{1,32}";
+            }
+            profile_.vocabulary.push_back(w.extract<std::string>());
+        }
+    }
+    if (auto topics = json::getArray(out, "topics")) {
+        for (size_t i = 0; i < topics->size() && profile_.topics.size() < kMaxTopics; ++i) {
+            auto t = json::asObject(topics->get(i));
+            if (!t) return "profile(): topic " + std::to_string(i) + " is not an object";
+            profile_.topics.push_back(
+                {boundedString(t, "capability", 64), boundedString(t, "title", 80), boundedString(t, "example", 200)});
+        }
+    }
+    if (auto checks = json::getArray(out, "checks")) {
+        for (size_t i = 0; i < checks->size() && profile_.checks.size() < kMaxChecks; ++i) {
+            auto c = json::asObject(checks->get(i));
+            const std::string capability = c ? json::getString(c, "capability").value_or("") : "";
+            if (capability.empty()) return "profile(): check " + std::to_string(i) + " names no capability";
+            profile_.checks.push_back({capability, argumentsText(c)});
+        }
+    }
+    return "";
+}
+
+std::vector<Match> PluginAnswers::match(const QuestionInput& question, const CallContext& context) const {
+    const ha_answers_v1* vtable = plugin_->answers();
+    if (vtable->match == nullptr) return {};
+    std::string error;
+    auto out = call(vtable->match, "match", questionJson(question), context, error);
+    if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
+    auto list = out ? json::getArray(out, "matches") : nullptr;
+    std::vector<Match> matches;
+    for (size_t i = 0; list && i < list->size() && matches.size() < kMaxMatches; ++i) {
+        auto m = json::asObject(list->get(i));
+        const auto score = m ? json::getNumber(m, "score") : std::nullopt;
+        const std::string capability = m ? json::getString(m, "capability").value_or("") : "";
+        if (!score || !std::isfinite(*score) || capability.empty()) continue;
+        Match match{plugin(), capability, argumentsText(m), std::clamp(*score, 0.0, 1.0), {}};
+        if (auto names = json::getArray(m, "names")) {
+            for (size_t k = 0; k < names->size() && k < 8; ++k) {
+                if (names->get(k).isString()) match.names.push_back(text::truncateUtf8(names->get(k).extract<std::string>(), 64));
+            }
+        }
+        matches.push_back(std::move(match));
+    }
+    return matches;
+}
+
+std::optional<Summary> PluginAnswers::summarize(const QuestionInput& question, const ToolExecution& execution,
+                                                const CallContext& context) const {
+    const ha_answers_v1* vtable = plugin_->answers();
+    if (vtable->summarize == nullptr) return std::nullopt;
+    auto input = questionJson(question);
+    const json::Object::Ptr outcome = outcomeJson(execution);
+    for (const auto& [key, value] : *outcome) input->set(key, value);
+    std::string error;
+    auto out = call(vtable->summarize, "summarize", input, context, error);
+    if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
+    const std::string text = out ? text::trim(boundedString(out, "text", 8192)) : "";
+    if (text.empty()) return std::nullopt;
+    Summary s{text, json::getBool(out, "found").value_or(true), json::getObject(out, "subject")};
+    if (s.subject && json::stringify(s.subject).size() > 16 * 1024) s.subject = nullptr;
+    return s;
+}
+
+std::optional<std::vector<Finding>> PluginAnswers::checks(const std::vector<ToolExecution>& results,
+                                                          const CallContext& context, std::string& error) const {
+    const ha_answers_v1* vtable = plugin_->answers();
+    if (vtable->checks == nullptr) return std::nullopt;
+    auto input = json::object();
+    auto list = json::array();
+    for (const ToolExecution& ex : results) list->add(outcomeJson(ex));
+    input->set("results", list);
+    auto out = call(vtable->checks, "checks", input, context, error);
+    if (!out) {
+        if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
+        return std::nullopt;
+    }
+    std::vector<Finding> findings;
+    auto items = json::getArray(out, "findings");
+    for (size_t i = 0; items && i < items->size() && findings.size() < kMaxFindings; ++i) {
+        auto f = json::asObject(items->get(i));
+        const auto severity = f ? severityFrom(json::getString(f, "severity").value_or("")) : std::nullopt;
+        const std::string message = f ? text::trim(boundedString(f, "message", 1024)) : "";
+        if (!severity || message.empty()) continue;  // unusable: no severity or nothing to say
+        findings.push_back({plugin(), *severity, boundedString(f, "check", 64), boundedString(f, "subject", 256), message,
+                            json::getObject(f, "evidence")});
+    }
+    return findings;
+}
+
+}  // namespace ha::plugin

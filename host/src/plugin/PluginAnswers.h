@@ -1,0 +1,52 @@
+// Adapts a tools plugin's "homelab_assistant.answers/1" interface to Answerer: builds the JSON
+// inputs answers.h documents, bounds and validates what comes back, and never lets a failing or
+// slow plugin break an answer (failures are logged and read as "nothing to say").
+#pragma once
+
+#include "answers/Answerer.h"
+#include "plugin/LoadedPlugin.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace ha::plugin {
+
+class PluginAnswers : public Answerer {
+public:
+    // Calls the plugin's profile() once. Returns nullptr and sets `error` when the interface is
+    // unusable (the plugin's capabilities still work; it just cannot be asked).
+    static std::shared_ptr<PluginAnswers> bind(std::shared_ptr<LoadedPlugin> plugin, std::chrono::milliseconds timeout,
+                                               std::string& error);
+
+    const std::string& plugin() const override { return plugin_->identity().id; }
+    const AnswerProfile& profile() const override { return profile_; }
+    std::vector<Match> match(const QuestionInput& question, const CallContext& context) const override;
+    std::optional<Summary> summarize(const QuestionInput& question, const ToolExecution& execution,
+                                     const CallContext& context) const override;
+    std::optional<std::vector<Finding>> checks(const std::vector<ToolExecution>& results, const CallContext& context,
+                                               std::string& error) const override;
+
+    // Limits on what a plugin's answers may return (answers.h).
+    static constexpr size_t kMaxOutputBytes = 64 * 1024;
+    static constexpr size_t kMaxVocabulary = 1024;
+    static constexpr size_t kMaxTopics = 32;
+    static constexpr size_t kMaxChecks = 32;
+    static constexpr size_t kMaxMatches = 8;
+    static constexpr size_t kMaxFindings = 256;
+
+private:
+    using Function = int32_t (*)(void*, const ha_call*);
+    PluginAnswers(std::shared_ptr<LoadedPlugin> plugin, std::chrono::milliseconds timeout);
+
+    // Runs one answers function; the parsed output object, or null with `error` set.
+    json::Object::Ptr call(Function fn, const std::string& what, const json::Object::Ptr& input,
+                           const CallContext& context, std::string& error) const;
+    std::string readProfile(const json::Object::Ptr& output);
+
+    std::shared_ptr<LoadedPlugin> plugin_;
+    std::chrono::milliseconds timeout_;
+    AnswerProfile profile_;
+};
+
+}  // namespace ha::plugin

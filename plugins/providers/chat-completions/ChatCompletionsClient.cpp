@@ -1,0 +1,299 @@
+#include "providers/chat-completions/ChatCompletionsClient.h"
+
+#include "common/PluginConfig.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+namespace ha_plugins::providers {
+
+using homelab_assistant::Error;
+
+namespace {
+
+Poco::JSON::Object::Ptr parseObject(const std::string& text) {
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var v = parser.parse(text);
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw Poco::Exception("not a JSON object");
+    return v.extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string stringOr(const Poco::JSON::Object::Ptr& o, const std::string& key, const std::string& fallback = "") {
+    if (!o || !o->has(key) || o->get(key).isEmpty()) return fallback;
+    const auto v = o->get(key);
+    return v.isString() ? v.extract<std::string>() : v.convert<std::string>();
+}
+
+// Message content may be a string, null, missing, or (newer APIs) a list of text parts.
+std::string contentText(const Poco::JSON::Object::Ptr& message) {
+    if (!message || !message->has("content") || message->get("content").isEmpty()) return "";
+    const auto v = message->get("content");
+    if (v.isString()) return v.extract<std::string>();
+    if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
+        std::string text;
+        auto parts = v.extract<Poco::JSON::Array::Ptr>();
+        for (size_t i = 0; i < parts->size(); ++i) {
+            auto part = parts->getObject(static_cast<unsigned>(i));
+            if (part) text += stringOr(part, "text");
+        }
+        return text;
+    }
+    return "";
+}
+
+std::string cut(const std::string& s, size_t max) { return s.size() <= max ? s : s.substr(0, max) + "..."; }
+
+}  // namespace
+
+ClientSettings ClientSettings::fromConfig(const std::string& providerName, const std::string& defaultBaseUrl,
+                                          const std::string& defaultModel, const std::string& configJson) {
+    const PluginConfig config(configJson);
+    ClientSettings s;
+    s.providerName = providerName;
+    s.baseUrl = config.string("base_url", defaultBaseUrl);
+    s.apiKey = config.string("api_key", "");
+    s.model = config.string("model", defaultModel);
+    s.requestTimeout = std::chrono::milliseconds(config.integer("request_timeout_ms", 30000, 100, 600000));
+    s.maxRetries = static_cast<int>(config.integer("max_retries", 2, 0, 10));
+    s.caFile = config.string("ca_file", "");
+    s.temperature = config.number("temperature", 0.2, 0.0, 2.0);
+    if (s.model.empty()) throw Error(HA_ERR_INVALID_ARGUMENT, "no model configured");
+    return s;
+}
+
+ChatCompletionsClient::ChatCompletionsClient(ClientSettings settings, Logger log)
+    : settings_(std::move(settings)), log_(std::move(log)) {
+    try {
+        std::string base = settings_.baseUrl;
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        endpoint_ = Poco::URI(base + "/chat/completions");
+    } catch (const Poco::Exception& e) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "invalid base_url: " + e.message());
+    }
+    const std::string scheme = endpoint_.getScheme();
+    if ((scheme != "https" && scheme != "http") || endpoint_.getHost().empty()) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "base_url must be an http:// or https:// URL");
+    }
+    const std::string host = endpoint_.getHost();
+    const bool loopback = host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]";
+    if (scheme == "http" && !loopback && !settings_.apiKey.empty() && log_) {
+        log_(HA_LOG_WARNING, "the API key is sent over plain HTTP to " + host + "; use https:// outside this machine");
+    }
+    transport_ = std::make_unique<HttpTransport>(settings_.caFile);
+}
+
+std::string ChatCompletionsClient::describe(bool keyRequired) const {
+    auto out = newObject();
+    const bool ready = !keyRequired || !settings_.apiKey.empty();
+    out->set("ready", ready);
+    if (!ready) out->set("reason", "no api_key is configured for " + settings_.providerName);
+    out->set("model", settings_.model);
+    // The base URL as configured, without any user info or query that could carry a credential.
+    Poco::URI base(settings_.baseUrl);
+    base.setUserInfo("");
+    base.setRawQuery("");
+    base.setFragment("");
+    out->set("endpoint", base.toString());
+    return toJson(out);
+}
+
+std::string ChatCompletionsClient::withoutKey(std::string text) const {
+    if (settings_.apiKey.size() >= 4) {
+        for (size_t pos; (pos = text.find(settings_.apiKey)) != std::string::npos;) text.replace(pos, settings_.apiKey.size(), "[REDACTED]");
+    }
+    return text;
+}
+
+std::string ChatCompletionsClient::buildRequest(const std::string& input) const {
+    Poco::JSON::Object::Ptr in;
+    try {
+        in = parseObject(input);
+    } catch (const Poco::Exception& e) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "invalid provider input: " + e.message());
+    }
+    Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
+    auto source = in->has("messages") ? in->getArray("messages") : nullptr;
+    if (!source || source->size() == 0) throw Error(HA_ERR_INVALID_ARGUMENT, "no messages");
+    for (size_t i = 0; i < source->size(); ++i) {
+        auto m = source->getObject(static_cast<unsigned>(i));
+        if (!m) continue;
+        const std::string role = stringOr(m, "role");
+        auto out = newObject();
+        out->set("role", role);
+        // Groq rejects null content in history: always send a string.
+        out->set("content", contentText(m));
+        if (role == "assistant" && m->has("tool_calls") && !m->get("tool_calls").isEmpty()) {
+            out->set("tool_calls", m->getArray("tool_calls"));
+        }
+        if (role == "tool") out->set("tool_call_id", stringOr(m, "tool_call_id"));
+        messages->add(out);
+    }
+    auto body = newObject();
+    body->set("model", settings_.model);
+    body->set("messages", messages);
+    auto tools = in->has("tools") && !in->get("tools").isEmpty() ? in->getArray("tools") : nullptr;
+    if (tools && tools->size() > 0) {
+        body->set("tools", tools);
+        body->set("tool_choice", "auto");
+    }
+    body->set("temperature", settings_.temperature);
+    body->set("stream", false);
+    return toJson(body);
+}
+
+std::string ChatCompletionsClient::parseResponse(const std::string& body) {
+    Poco::JSON::Object::Ptr response;
+    try {
+        response = parseObject(body);
+    } catch (const Poco::Exception& e) {
+        throw Error(HA_ERR_UNAVAILABLE, "the model server sent invalid JSON: " + cut(e.message(), 200));
+    }
+    auto choices = response->has("choices") && !response->get("choices").isEmpty() ? response->getArray("choices") : nullptr;
+    if (!choices || choices->size() == 0) throw Error(HA_ERR_UNAVAILABLE, "the model server sent no choices");
+    auto choice = choices->getObject(0);
+    auto message = choice && choice->has("message") ? choice->getObject("message") : nullptr;
+    if (!message) throw Error(HA_ERR_UNAVAILABLE, "the model server sent a choice without a message");
+
+    auto out = newObject();
+    std::string content = contentText(message);
+    if (content.empty()) content = stringOr(message, "refusal");
+    out->set("content", content);
+    Poco::JSON::Array::Ptr calls = new Poco::JSON::Array;
+    auto toolCalls = message->has("tool_calls") && !message->get("tool_calls").isEmpty() ? message->getArray("tool_calls") : nullptr;
+    for (size_t i = 0; toolCalls && i < toolCalls->size(); ++i) {
+        auto call = toolCalls->getObject(static_cast<unsigned>(i));
+        auto fn = call && call->has("function") ? call->getObject("function") : nullptr;
+        if (!fn) continue;
+        auto c = newObject();
+        c->set("id", stringOr(call, "id"));
+        c->set("name", stringOr(fn, "name"));
+        // Arguments are a JSON string by the spec; some servers send an object.
+        std::string args = "{}";
+        if (fn->has("arguments") && !fn->get("arguments").isEmpty()) {
+            const auto a = fn->get("arguments");
+            if (a.isString()) {
+                args = a.extract<std::string>();
+            } else {
+                std::ostringstream s;
+                Poco::JSON::Stringifier::condense(a, s);
+                args = s.str();
+            }
+        }
+        c->set("arguments", args);
+        calls->add(c);
+    }
+    out->set("tool_calls", calls);
+    out->set("finish_reason", stringOr(choice, "finish_reason"));
+    out->set("model", stringOr(response, "model"));
+    if (response->has("usage") && !response->get("usage").isEmpty()) {
+        auto usage = response->getObject("usage");
+        auto u = newObject();
+        u->set("prompt_tokens", usage ? usage->optValue<Poco::Int64>("prompt_tokens", 0) : 0);
+        u->set("completion_tokens", usage ? usage->optValue<Poco::Int64>("completion_tokens", 0) : 0);
+        out->set("usage", u);
+    }
+    return toJson(out);
+}
+
+ErrorVerdict ChatCompletionsClient::classify(const HttpResult& r) const {
+    ErrorVerdict v;
+    std::string code, type, message;
+    try {
+        auto body = parseObject(r.body);
+        auto error = body->has("error") && body->get("error").type() == typeid(Poco::JSON::Object::Ptr) ? body->getObject("error") : nullptr;
+        if (error) {
+            code = stringOr(error, "code");  // a string (OpenAI, Groq) or a number (llama.cpp)
+            type = stringOr(error, "type");
+            message = stringOr(error, "message");
+        } else {
+            message = stringOr(body, "message", stringOr(body, "detail"));
+        }
+    } catch (const Poco::Exception&) {
+        message = r.body;
+    }
+    message = withoutKey(cut(message, 300));
+    if (auto it = r.headers.find("retry-after-ms"); it != r.headers.end()) {
+        v.retryAfter = std::chrono::milliseconds(std::atoll(it->second.c_str()));
+    } else if (auto it2 = r.headers.find("retry-after"); it2 != r.headers.end()) {
+        v.retryAfter = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(std::atof(it2->second.c_str()) * 1000.0)));
+    }
+    const std::string who = settings_.providerName + " (HTTP " + std::to_string(r.status) + ")";
+    if (r.status == 401 || r.status == 403) {
+        // Never echo the provider's text here: some quote part of the rejected key.
+        v.status = HA_ERR_DENIED;
+        v.message = who + ": the API key was rejected";
+    } else if (r.status == 429 && (code == "insufficient_quota" || type == "insufficient_quota")) {
+        v.status = HA_ERR_QUOTA;
+        v.message = who + ": the account has no quota left (check the plan and billing)";
+    } else if (r.status == 429) {
+        v.status = HA_ERR_RATE_LIMITED;
+        v.retry = true;
+        v.message = who + ": rate limited: " + message;
+    } else if (r.status == 400 && code == "tool_use_failed") {
+        v.status = HA_ERR_UNAVAILABLE;
+        v.toolUseFailed = true;
+        v.message = who + ": the model produced an invalid tool call";
+    } else if (r.status >= 500 || r.status == 408) {
+        v.status = HA_ERR_UNAVAILABLE;
+        v.retry = true;
+        v.message = who + ": server error: " + message;
+    } else if (r.status == 404) {
+        v.status = HA_ERR_UNAVAILABLE;
+        v.message = who + ": not found (check base_url and model '" + settings_.model + "'): " + message;
+    } else {
+        v.status = HA_ERR_INVALID_ARGUMENT;
+        v.message = who + ": request rejected: " + message;
+    }
+    return v;
+}
+
+std::chrono::milliseconds ChatCompletionsClient::backoff(int attempt) const {
+    return std::chrono::milliseconds(std::min(500 << attempt, 8000));
+}
+
+std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadlineNs) const {
+    const std::string body = buildRequest(input);
+    std::vector<std::pair<std::string, std::string>> headers = {{"User-Agent", "homelab-assistant/" HA_PLUGIN_VERSION}};
+    if (!settings_.apiKey.empty()) headers.emplace_back("Authorization", "Bearer " + settings_.apiKey);
+
+    int attempt = 0;
+    bool toolUseRetried = false;
+    for (;;) {
+        ErrorVerdict verdict;
+        try {
+            const HttpResult r = transport_->post(endpoint_, body, headers, deadlineNs, settings_.requestTimeout);
+            if (r.status == 200) return parseResponse(r.body);
+            verdict = classify(r);
+        } catch (const TransportError& e) {
+            verdict.status = e.kind() == TransportError::Kind::Timeout ? HA_ERR_TIMEOUT : HA_ERR_UNAVAILABLE;
+            verdict.retry = e.kind() != TransportError::Kind::Tls;  // a bad certificate does not heal
+            verdict.message = settings_.providerName + ": " + withoutKey(e.what());
+        }
+        if (verdict.toolUseFailed && settings_.retryToolUseFailed && !toolUseRetried) {
+            toolUseRetried = true;
+            if (log_) log_(HA_LOG_WARNING, verdict.message + "; asking once more");
+            continue;
+        }
+        if (!verdict.retry || attempt >= settings_.maxRetries) throw Error(verdict.status, verdict.message);
+        const auto wait = verdict.retryAfter.count() > 0 ? verdict.retryAfter : backoff(attempt);
+        const uint64_t now = homelab_assistant::monotonicNowNs();
+        // Waiting only helps if a request still fits after it.
+        if (now + static_cast<uint64_t>(wait.count() + 100) * 1000000ull >= deadlineNs) {
+            throw Error(verdict.status, verdict.message + " (no time left to retry)");
+        }
+        ++attempt;
+        if (log_) {
+            log_(HA_LOG_WARNING, verdict.message + "; retry " + std::to_string(attempt) + "/" +
+                                     std::to_string(settings_.maxRetries) + " in " + std::to_string(wait.count()) + " ms");
+        }
+        std::this_thread::sleep_for(wait);
+    }
+}
+
+}  // namespace ha_plugins::providers
