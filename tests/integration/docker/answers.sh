@@ -8,6 +8,7 @@ HA_BINARY=$1 PLUGINS=$2 ENGINE_DIR=$3 SOURCE=$4
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/engine.sh"
 engine_or_skip
+START=$(date +%s.%N)
 KEY=docker-key-$(openssl rand -hex 12)
 ha_start answers "plugins:
   directory: $PLUGINS
@@ -40,5 +41,6 @@ expect_grep "health: names the unhealthy container" "Container t-unhealthy is un
 expect_grep "health: names the crash" "Container t-exit1 exited with code 1" <(answer)
 expect_jq "health: used the docker capabilities" '.tool_calls_made | contains(["docker.containers","docker.crashes"])'
 expect_no_grep "nothing secret reached the audit log" hunter2 "$DIR/audit.jsonl"
+expect_no_engine_changes "$START"
 check "the server stops cleanly" ha_stop "$PID"
 finish

@@ -7,6 +7,7 @@ HA_BINARY=$1 PLUGINS=$2 ENGINE_DIR=$3 SOURCE=$4
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/engine.sh"
 engine_or_skip
+START=$(date +%s.%N)
 KEY=docker-key-$(openssl rand -hex 12)
 AUTH=(-H "X-API-Key: $KEY")
 ha_start docker "plugins:
@@ -67,9 +68,12 @@ expect_jq "t-restart listed as restarting" '.result.restarting | map(.name) | in
 expect_no_body "no secret in the crash report" hunter2
 
 "$ENGINE_SCRIPT" exit-container "$ENGINE_DIR" t-fresh 7 >/dev/null 2>&1
+cli events --since "$START" --until "$(date +%s.%N)" --filter container=t-fresh --format '{{.Action}}' >"$WORK/fresh" 2>&1
+expect_grep "the engine's event log is readable (it shows this test's own t-fresh exit)" "^die$" "$WORK/fresh"
 req POST /v1/tools/docker.crashes "${AUTH[@]}" -d '{"since_minutes":2}'
 expect_eq "a fresh exit appears as a recent crash" "$(crash t-fresh .exit_code)" 7
 check "older crashes fall outside a 2-minute window" [ "$(jq '.result.crashes | length' "$BODY_FILE")" -lt 5 ]
 expect_no_grep "nothing secret reached the audit log" hunter2 "$DIR/audit.jsonl"
+expect_no_engine_changes "$START" t-fresh
 check "the server stops cleanly" ha_stop "$PID"
 finish
