@@ -15,7 +15,9 @@
 #include <netinet/in.h>
 
 #include <bit>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <set>
 
 namespace ha_plugins::network {
@@ -93,6 +95,7 @@ public:
         }
         checkSettings_.errorsPerSecond = config.number("error_rate_warning", 1.0, 0, 1e9);
         checkSettings_.dropsPerSecond = config.number("drop_rate_warning", 100.0, 0, 1e9);
+        cacheFor_ = std::chrono::milliseconds(config.integer("cache_ms", 2000, 0, 600000));
         if (!readTextFile(procRoot_ + "/net/dev")) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/net/dev");
         sampler_ = std::make_unique<NetSampler>(procRoot_ + "/net/dev",
                                                 std::chrono::milliseconds(config.integer("sample_interval_ms", 2000, 200, 60000)));
@@ -127,10 +130,11 @@ public:
         const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min<uint64_t>(call.remainingMs(), 1000));
         const std::optional<NetSample> sample = sampler_->latest(until);
 
+        const std::shared_ptr<const Snapshot> snap = snapshot();
         std::vector<InterfaceView> views;
         std::vector<std::string> skipped;
         std::set<std::string> present;
-        for (InterfaceInfo& info : readInterfaces(sysRoot_)) {
+        for (InterfaceInfo info : snap->interfaces) {
             present.insert(info.name);
             const bool watched = std::find(watched_.begin(), watched_.end(), info.name) != watched_.end();
             if (!only.empty() ? info.name != only : (!watched && matchesAny(info.name, skip_))) {
@@ -157,14 +161,14 @@ public:
             sample ? std::optional<int64_t>(static_cast<int64_t>(sample->window.count())) : std::nullopt;
         if (!full) return toJson(trafficReportJson(views, window));
         InterfacesReport report;
-        const std::vector<Address> addresses = readAddresses(report.addressSource);
+        report.addressSource = snap->addressSource;
         for (InterfaceView& v : views) {
-            for (const Address& a : addresses) {
+            for (const Address& a : snap->addresses) {
                 if (a.interface == v.info.name) v.addresses.push_back(a);
             }
         }
         report.interfaces = std::move(views);
-        report.defaultRoute = defaultRoute(parseRoutes(readTextFile(procRoot_ + "/net/route").value_or("")));
+        report.defaultRoute = snap->defaultRoute;
         for (const auto& w : watched_) {
             if (!present.count(w)) report.watchedMissing.push_back(w);
         }
@@ -180,9 +184,35 @@ public:
     std::string checks(const Call& call) { return answersChecks(answers::CheckResults::parse(call.input), checkSettings_); }
 
 private:
-    std::vector<std::string> interfaceNames() const {
+    // What sysfs and the address sources say, read at most every cacheFor_: a call then costs
+    // no file access (the counters come from the sampler).
+    struct Snapshot {
+        std::chrono::steady_clock::time_point at;
+        std::vector<InterfaceInfo> interfaces;
+        std::vector<Address> addresses;
+        std::string addressSource;
+        std::optional<DefaultRoute> defaultRoute;
+    };
+
+    std::shared_ptr<const Snapshot> snapshot() {
+        const auto now = std::chrono::steady_clock::now();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (snapshot_ && now - snapshot_->at < cacheFor_) return snapshot_;
+        }
+        auto fresh = std::make_shared<Snapshot>();
+        fresh->at = now;
+        fresh->interfaces = readInterfaces(sysRoot_);
+        fresh->addresses = readAddresses(fresh->addressSource);
+        fresh->defaultRoute = defaultRoute(parseRoutes(readTextFile(procRoot_ + "/net/route").value_or("")));
+        std::lock_guard<std::mutex> lock(mutex_);
+        snapshot_ = fresh;
+        return fresh;
+    }
+
+    std::vector<std::string> interfaceNames() {
         std::vector<std::string> names;
-        for (const auto& i : readInterfaces(sysRoot_)) names.push_back(i.name);
+        for (const auto& i : snapshot()->interfaces) names.push_back(i.name);
         return names;
     }
 
@@ -208,6 +238,9 @@ private:
     std::string sysRoot_, procRoot_, addressSource_;
     std::vector<std::string> watched_, skip_;
     NetworkCheckSettings checkSettings_;
+    std::chrono::milliseconds cacheFor_{2000};
+    std::mutex mutex_;
+    std::shared_ptr<const Snapshot> snapshot_;
     std::unique_ptr<NetSampler> sampler_;
 };
 
@@ -220,7 +253,8 @@ constexpr const char* kSettingsSchema =
     R"J("address_source":{"type":"string","enum":["auto","procfs","getifaddrs"],"description":"Where addresses come from (default auto: getifaddrs for the local /proc, else procfs)"},)J"
     R"J("sample_interval_ms":{"type":"integer","minimum":200,"maximum":60000,"description":"Traffic sampling interval (default 2000)"},)J"
     R"J("error_rate_warning":{"type":"number","minimum":0,"description":"Errors per second (rx + tx) that make a warning (default 1)"},)J"
-    R"J("drop_rate_warning":{"type":"number","minimum":0,"description":"Dropped packets per second (rx + tx) that make a warning (default 100)"}}})J";
+    R"J("drop_rate_warning":{"type":"number","minimum":0,"description":"Dropped packets per second (rx + tx) that make a warning (default 100)"},)J"
+    R"J("cache_ms":{"type":"integer","minimum":0,"maximum":600000,"description":"Reuse interface states and addresses this long (default 2000; counters are always the latest sample)"}}})J";
 
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "network", "Network",
                                           HA_PLUGIN_VERSION, "Network interfaces, addresses, traffic rates, errors and drops from sysfs and procfs.",
