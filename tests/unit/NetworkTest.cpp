@@ -1,6 +1,7 @@
 // The network plugin's pure parts on recorded sysfs and procfs trees (tests/fixtures/network,
 // sources in its README): /proc/net parsers, IPv4 addresses matched to interfaces, interface
 // attributes, rates, and the answers (match, summaries, checks).
+#include "TestSupport.h"
 #include "common/PluginConfig.h"
 #include "common/TextFile.h"
 #include "tools/network/NetInterfaces.h"
@@ -65,18 +66,7 @@ Poco::JSON::Object::Ptr report(const std::string& tree, const std::map<std::stri
 }
 
 answers::Question question(const std::string& text) {
-    std::string norm = " ";
-    for (char c : text) {
-        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (std::isalnum(static_cast<unsigned char>(l))) {
-            norm += l;
-        } else if (norm.back() != ' ') {
-            norm += ' ';
-        }
-    }
-    if (norm.back() != ' ') norm += ' ';
-    return answers::Question::parse(R"({"text":")" + norm + R"(","question":")" + text +
-                                    R"(","words":[],"subject":null,"allowed":["network.interfaces","network.traffic"]})");
+    return answers::Question::parse(test::answersInput(text, {"network.interfaces", "network.traffic"}));
 }
 
 std::string summaryText(const std::string& capability, const Poco::JSON::Object::Ptr& result, const std::string& q,

@@ -1,6 +1,7 @@
 // The sensors plugin's pure parts on recorded sysfs trees (tests/fixtures/sensors, sources in its
 // README): hwmon and thermal-zone reading with implausible values and limits left out, the CPU
 // temperature, and the answers (match, summaries, checks).
+#include "TestSupport.h"
 #include "common/PluginConfig.h"
 #include "tools/sensors/SensorTree.h"
 #include "tools/sensors/SensorsAnswers.h"
@@ -59,18 +60,7 @@ std::string messageOf(const SensorReadings& r, size_t index) {
 }
 
 answers::Question question(const std::string& text) {
-    std::string norm = " ";
-    for (char c : text) {
-        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (std::isalnum(static_cast<unsigned char>(l))) {
-            norm += l;
-        } else if (norm.back() != ' ') {
-            norm += ' ';
-        }
-    }
-    if (norm.back() != ' ') norm += ' ';
-    return answers::Question::parse(R"({"text":")" + norm + R"(","question":")" + text +
-                                    R"(","words":[],"subject":null,"allowed":["sensors.temperatures","sensors.fans","sensors.voltages"]})");
+    return answers::Question::parse(test::answersInput(text, {"sensors.temperatures", "sensors.fans", "sensors.voltages"}));
 }
 
 Poco::JSON::Object::Ptr summary(const std::string& capability, const Poco::JSON::Object::Ptr& result, const std::string& q) {

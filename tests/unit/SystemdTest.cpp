@@ -77,22 +77,8 @@ int32_t statusOf(const std::function<void()>& fn) {
     return HA_OK;
 }
 
-const char* kAllowed = R"(["systemd.status","systemd.unit","systemd.crashes"])";
-
 answers::Question question(const std::string& text, const std::string& subject = "null") {
-    std::string words = " ";
-    for (char c : text) {
-        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        words += std::isalnum(static_cast<unsigned char>(l)) ? l : ' ';
-    }
-    std::string norm;
-    for (size_t i = 0; i < words.size(); ++i) {
-        if (words[i] == ' ' && !norm.empty() && norm.back() == ' ') continue;
-        norm += words[i];
-    }
-    if (norm.back() != ' ') norm += ' ';
-    return answers::Question::parse(R"({"text":")" + norm + R"(","question":")" + text + R"(","words":[],"subject":)" +
-                                    subject + R"(,"allowed":)" + kAllowed + "}");
+    return answers::Question::parse(test::answersInput(text, {"systemd.status", "systemd.unit", "systemd.crashes"}, subject));
 }
 
 // The first match of a question, as "capability arguments-json score".

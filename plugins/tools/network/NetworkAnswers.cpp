@@ -1,5 +1,6 @@
 #include "tools/network/NetworkAnswers.h"
 
+#include "common/JsonRead.h"
 #include "common/PluginConfig.h"
 #include "common/Wording.h"
 
@@ -19,46 +20,7 @@ using answers::Question;
 
 namespace {
 
-std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isString()) return "";
-    return o->get(key).extract<std::string>();
-}
-
-std::optional<double> opt(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isNumeric()) return std::nullopt;
-    return o->get(key).convert<double>();
-}
-
-double num(const Poco::JSON::Object::Ptr& o, const std::string& key) { return opt(o, key).value_or(0.0); }
-
-bool flag(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    return o && o->has(key) && o->get(key).isBoolean() && o->get(key).convert<bool>();
-}
-
-Poco::JSON::Object::Ptr obj(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (o && o->has(key) && o->get(key).type() == typeid(Poco::JSON::Object::Ptr)) return o->getObject(key);
-    return nullptr;
-}
-
-std::vector<Poco::JSON::Object::Ptr> objects(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    std::vector<Poco::JSON::Object::Ptr> out;
-    if (!o || !o->has(key) || o->get(key).type() != typeid(Poco::JSON::Array::Ptr)) return out;
-    auto a = o->getArray(key);
-    for (size_t i = 0; i < a->size(); ++i) {
-        if (a->get(i).type() == typeid(Poco::JSON::Object::Ptr)) out.push_back(a->getObject(static_cast<unsigned>(i)));
-    }
-    return out;
-}
-
-std::vector<std::string> strings(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    std::vector<std::string> out;
-    if (!o || !o->has(key) || o->get(key).type() != typeid(Poco::JSON::Array::Ptr)) return out;
-    auto a = o->getArray(key);
-    for (size_t i = 0; i < a->size(); ++i) {
-        if (a->get(i).isString()) out.push_back(a->get(i).extract<std::string>());
-    }
-    return out;
-}
+using namespace ha_plugins::json;
 
 bool wordShaped(const std::string& name) {
     return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {

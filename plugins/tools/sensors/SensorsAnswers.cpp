@@ -1,5 +1,6 @@
 #include "tools/sensors/SensorsAnswers.h"
 
+#include "common/JsonRead.h"
 #include "common/PluginConfig.h"
 #include "common/Wording.h"
 
@@ -19,37 +20,7 @@ using answers::Question;
 
 namespace {
 
-std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isString()) return "";
-    return o->get(key).extract<std::string>();
-}
-
-std::optional<double> opt(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isNumeric()) return std::nullopt;
-    return o->get(key).convert<double>();
-}
-
-double num(const Poco::JSON::Object::Ptr& o, const std::string& key) { return opt(o, key).value_or(0.0); }
-
-bool flag(const Poco::JSON::Object::Ptr& o, const std::string& key, bool fallback = false) {
-    if (!o || !o->has(key) || !o->get(key).isBoolean()) return fallback;
-    return o->get(key).convert<bool>();
-}
-
-Poco::JSON::Object::Ptr obj(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (o && o->has(key) && o->get(key).type() == typeid(Poco::JSON::Object::Ptr)) return o->getObject(key);
-    return nullptr;
-}
-
-std::vector<Poco::JSON::Object::Ptr> objects(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    std::vector<Poco::JSON::Object::Ptr> out;
-    if (!o || !o->has(key) || o->get(key).type() != typeid(Poco::JSON::Array::Ptr)) return out;
-    auto a = o->getArray(key);
-    for (size_t i = 0; i < a->size(); ++i) {
-        if (a->get(i).type() == typeid(Poco::JSON::Object::Ptr)) out.push_back(a->getObject(static_cast<unsigned>(i)));
-    }
-    return out;
-}
+using namespace ha_plugins::json;
 
 std::string degrees(double c) { return wording::number(c, c == static_cast<int64_t>(c) ? 0 : 1) + " °C"; }
 

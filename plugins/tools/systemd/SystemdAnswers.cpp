@@ -1,5 +1,6 @@
 #include "tools/systemd/SystemdAnswers.h"
 
+#include "common/JsonRead.h"
 #include "common/PluginConfig.h"
 #include "common/Wording.h"
 #include "tools/systemd/UnitState.h"
@@ -23,37 +24,12 @@ namespace {
 
 // ---- JSON reading --------------------------------------------------------------------------
 
-std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isString()) return "";
-    return o->get(key).extract<std::string>();
-}
+using json::flag;
+using json::obj;
+using json::objects;
+using json::str;
 
-int64_t num(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isNumeric()) return 0;
-    return o->get(key).convert<int64_t>();
-}
-
-bool flag(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    return o && o->has(key) && o->get(key).isBoolean() && o->get(key).convert<bool>();
-}
-
-Poco::JSON::Array::Ptr arr(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (o && o->has(key) && o->get(key).type() == typeid(Poco::JSON::Array::Ptr)) return o->getArray(key);
-    return new Poco::JSON::Array;
-}
-
-Poco::JSON::Object::Ptr obj(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (o && o->has(key) && o->get(key).type() == typeid(Poco::JSON::Object::Ptr)) return o->getObject(key);
-    return nullptr;
-}
-
-std::vector<Poco::JSON::Object::Ptr> objects(const Poco::JSON::Array::Ptr& a) {
-    std::vector<Poco::JSON::Object::Ptr> out;
-    for (size_t i = 0; a && i < a->size(); ++i) {
-        if (a->get(i).type() == typeid(Poco::JSON::Object::Ptr)) out.push_back(a->getObject(static_cast<unsigned>(i)));
-    }
-    return out;
-}
+int64_t num(const Poco::JSON::Object::Ptr& o, const std::string& key) { return static_cast<int64_t>(json::num(o, key)); }
 
 // ---- question words ------------------------------------------------------------------------
 
@@ -186,12 +162,8 @@ Poco::JSON::Object::Ptr unitArgument(const std::string& unit) {
 
 // Which unit a follow-up means: "the second one", "it", "its logs".
 std::string subjectUnit(const Question& q) {
-    auto units = arr(q.subjectData, "units");
     const std::string single = str(q.subjectData, "unit");
-    std::vector<std::string> list;
-    for (size_t i = 0; i < units->size(); ++i) {
-        if (units->get(i).isString()) list.push_back(units->get(i).extract<std::string>());
-    }
+    const std::vector<std::string> list = json::strings(q.subjectData, "units");
     const std::vector<std::pair<std::vector<const char*>, size_t>> ordinals = {
         {{"first", "1st"}, 0}, {{"second", "2nd"}, 1}, {{"third", "3rd"}, 2}, {{"fourth", "4th"}, 3}, {{"fifth", "5th"}, 4}};
     for (const auto& [words, index] : ordinals) {
@@ -239,8 +211,7 @@ std::string loopText(const Poco::JSON::Object::Ptr& u) {
     return text + ")";
 }
 
-std::string linesText(const Poco::JSON::Array::Ptr& lines, size_t max) {
-    const auto list = objects(lines);
+std::string linesText(const std::vector<Poco::JSON::Object::Ptr>& list, size_t max) {
     std::string text;
     const size_t first = list.size() > max ? list.size() - max : 0;
     for (size_t i = first; i < list.size(); ++i) {
@@ -252,8 +223,8 @@ std::string linesText(const Poco::JSON::Array::Ptr& lines, size_t max) {
 }
 
 std::string statusSummary(const Poco::JSON::Object::Ptr& r, Poco::JSON::Object::Ptr& subject) {
-    const auto failed = objects(arr(r, "failed"));
-    const auto restarting = objects(arr(r, "auto_restarting"));
+    const auto failed = objects(r, "failed");
+    const auto restarting = objects(r, "auto_restarting");
     const auto counts = obj(r, "counts");
     Poco::JSON::Array::Ptr units = new Poco::JSON::Array;
     std::string text;
@@ -263,7 +234,7 @@ std::string statusSummary(const Poco::JSON::Object::Ptr& r, Poco::JSON::Object::
                wording::count(static_cast<uint64_t>(num(counts, "services")), "service", "services") +
                "), system state " + str(r, "system_state") + ".";
         std::vector<std::string> restarted;
-        for (const auto& u : objects(arr(r, "restarted"))) {
+        for (const auto& u : objects(r, "restarted")) {
             if (restarted.size() >= 5) break;
             restarted.push_back(str(u, "unit") + " (" + times(num(u, "restarts")) + ")");
             units->add(str(u, "unit"));
@@ -293,7 +264,7 @@ std::string statusSummary(const Poco::JSON::Object::Ptr& r, Poco::JSON::Object::
 
 std::string crashDescription(const Poco::JSON::Object::Ptr& u) {
     std::vector<std::string> parts;
-    const auto events = objects(arr(u, "events"));
+    const auto events = objects(u, "events");
     const auto last = [&](const std::string& kind, const std::string& key) {
         for (auto it = events.rbegin(); it != events.rend(); ++it) {
             if (str(*it, "kind") == kind) return (*it)->has(key) ? (*it)->get(key).toString() : std::string();
@@ -324,7 +295,7 @@ std::string crashDescription(const Poco::JSON::Object::Ptr& u) {
 }
 
 std::string crashesSummary(const Poco::JSON::Object::Ptr& r, Poco::JSON::Object::Ptr& subject) {
-    const auto services = objects(arr(r, "services"));
+    const auto services = objects(r, "services");
     const std::string window = windowText(num(r, "window_minutes"));
     Poco::JSON::Array::Ptr units = new Poco::JSON::Array;
     subject = newObject();
@@ -338,7 +309,7 @@ std::string crashesSummary(const Poco::JSON::Object::Ptr& r, Poco::JSON::Object:
     for (const auto& u : services) {
         units->add(str(u, "unit"));
         text += "\n- " + crashDescription(u) + "; last at " + str(u, "last_event") + ".";
-        const auto lines = objects(arr(u, "last_lines"));
+        const auto lines = objects(u, "last_lines");
         if (!lines.empty()) text += " Last log line: \"" + str(lines.back(), "text") + "\"";
     }
     return text;
@@ -370,8 +341,8 @@ std::string unitSummary(const Question& q, const Poco::JSON::Object::Ptr& u) {
     }
     if (num(u, "restarts") > 0 && active != "activating") text += " systemd restarted it " + times(num(u, "restarts")) + ".";
     if (showLines) {
-        const auto lines = arr(u, "last_lines");
-        if (lines->size() > 0) {
+        const auto lines = objects(u, "last_lines");
+        if (!lines.empty()) {
             text += " Its last log lines:" + linesText(lines, 10);
         } else if (!str(u, "journal_error").empty()) {
             text += " Its log could not be read: " + str(u, "journal_error");
@@ -528,14 +499,14 @@ std::string answersChecks(const answers::CheckResults& results, const SystemdChe
               "systemd could not be checked: " + (status ? status->error : std::string("the check did not run")));
     } else {
         services = num(obj(status->result, "counts"), "services");
-        for (const auto& u : objects(arr(status->result, "failed"))) {
+        for (const auto& u : objects(status->result, "failed")) {
             auto evidence = newObject();
             evidence->set("result", str(u, "result"));
             evidence->set("since", str(u, "since"));
             f.add(Findings::Severity::Critical, "systemd.failed", str(u, "unit"), "Failed unit: " + unitProblem(u) + ".", evidence);
             reported.insert(str(u, "unit"));
         }
-        for (const auto& u : objects(arr(status->result, "auto_restarting"))) {
+        for (const auto& u : objects(status->result, "auto_restarting")) {
             auto evidence = newObject();
             evidence->set("restarts", num(u, "restarts"));
             f.add(Findings::Severity::Warning, "systemd.crash_loop", str(u, "unit"), "Crash loop: " + loopText(u) + ".", evidence);
@@ -547,7 +518,7 @@ std::string answersChecks(const answers::CheckResults& results, const SystemdChe
         f.add(Findings::Severity::Warning, "systemd.journal", "journal",
               "Recent service crashes could not be checked: " + (crashes ? crashes->error : std::string("the check did not run")));
     } else {
-        for (const auto& u : objects(arr(crashes->result, "services"))) {
+        for (const auto& u : objects(crashes->result, "services")) {
             const std::string unit = str(u, "unit");
             if (reported.count(unit)) continue;
             if (flag(u, "crash_loop") || static_cast<uint64_t>(num(u, "restarts")) >= settings.crashLoopRestarts) {
