@@ -14,7 +14,8 @@ SECONDS_PER_RUN=${1:-10}
 "$ROOT/packaging/install-deps.sh" test
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk \
+  ha_tool_sensors ha_tool_network ha_tool_systemd >/dev/null
 
 echo "== tool call through policy, schema, call thread and C ABI ($(nproc) cores)"
 "$BUILD/tests/bench_tools" "$BUILD/ha-plugins" 2000

@@ -9,13 +9,12 @@
 set -uo pipefail
 SOURCE=$1
 . "$SOURCE/tests/integration/lib.sh"
-CACHE=${HA_DEB_TEST_CACHE:-/var/tmp/homelab-assistant-tests}
+. "$SOURCE/tests/integration/nspawn.sh"
 ROOT=$WORK/rootfs
 PORT=8443
 
 skip() { echo "SKIPPED: $1"; echo "         the Debian packages were NOT tested in a clean system here."; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (debootstrap, systemd-nspawn)"
-command -v debootstrap >/dev/null && command -v systemd-nspawn >/dev/null || skip "debootstrap or systemd-nspawn missing"
+nspawn_usable || skip "$NSPAWN_ERROR"
 if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then skip "port $PORT is in use on this machine"; fi
 
 echo "== building the packages"
@@ -43,42 +42,12 @@ sed -i "s/^Version: .*/Version: $UPGRADE_VERSION/" "$WORK/repack/pkg/DEBIAN/cont
 dpkg-deb -b "$WORK/repack/pkg" "$WORK/debs/homelab-assistant_${UPGRADE_VERSION}_${ARCH}.deb" >/dev/null
 
 echo "== a fresh Debian 12 with systemd"
-mkdir -p "$CACHE"
-BASE=$CACHE/bookworm-systemd-base.tar
-if [ ! -s "$BASE" ]; then
-  debootstrap --variant=minbase --include=systemd-sysv,dbus,ca-certificates bookworm "$WORK/base" \
-    http://deb.debian.org/debian >"$WORK/debootstrap.log" 2>&1 || { tail -5 "$WORK/debootstrap.log"; skip "debootstrap failed (no Debian mirror?)"; }
-  tar -C "$WORK/base" -cf "$BASE.tmp" . && mv "$BASE.tmp" "$BASE"
-  rm -rf "$WORK/base"
-fi
-mkdir -p "$ROOT" && tar -C "$ROOT" -xf "$BASE"
+nspawn_rootfs "$ROOT" || skip "$NSPAWN_ERROR"
 mkdir -p "$ROOT/opt/debs" && cp "$WORK"/debs/*.deb "$ROOT/opt/debs/"
-
-systemd-nspawn -q --register=no --keep-unit -D "$ROOT" -b >"$WORK/nspawn.log" 2>&1 &
-NSPAWN=$!
-HA_PIDS="${HA_PIDS:-} $NSPAWN"
-LEADER=
-for i in $(seq 1 200); do  # the container's PID 1: nspawn's child once it is systemd
-  LEADER=$(ps --ppid "$NSPAWN" -o pid=,comm= 2>/dev/null | awk '$2 == "systemd" {print $1; exit}')
-  [ -n "$LEADER" ] && break
-  sleep 0.1
-done
-[ -n "$LEADER" ] || { tail -5 "$WORK/nspawn.log"; skip "systemd-nspawn could not boot a container"; }
-C() { nsenter --target "$LEADER" --mount --uts --ipc --net --pid -- \
-  env PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
-for i in $(seq 1 300); do
-  state=$(C systemctl is-system-running 2>/dev/null)
-  case "$state" in running|degraded) break ;; esac
-  sleep 0.2
-done
+nspawn_boot "$ROOT" || skip "$NSPAWN_ERROR"
+state=$NSPAWN_STATE
 check "the container booted systemd ($state)" bash -c '[ "$0" = running ] || [ "$0" = degraded ]' "$state"
-stop_container() {
-  [ -n "${NSPAWN:-}" ] || return 0
-  C systemctl poweroff >/dev/null 2>&1
-  for i in $(seq 1 100); do kill -0 "$NSPAWN" 2>/dev/null || break; sleep 0.2; done
-  NSPAWN=
-}
-trap 'stop_container; ha_cleanup' EXIT
+trap 'nspawn_stop; ha_cleanup' EXIT
 
 echo "== apt install"
 C apt-get update -qq >"$WORK/apt.log" 2>&1
@@ -94,7 +63,8 @@ user=$(C getent passwd homelab-assistant)
 check "system user homelab-assistant ($user)" bash -c '[ "$(cut -d: -f3 <<<"$0")" -lt 1000 ] && grep -q nologin <<<"$0"' "$user"
 check "log directory 0750 homelab-assistant" [ "$(C stat -c '%a %U' /var/log/homelab-assistant)" = "750 homelab-assistant" ]
 check "binary in /usr/sbin" C test -x /usr/sbin/homelab-assistant
-check "plugins in /usr/lib/<triplet>/homelab-assistant/plugins" bash -c '[ "$(ls "$0"/usr/lib/*/homelab-assistant/plugins/*.so | wc -l)" = 6 ]' "$ROOT"
+plugins=$(dpkg-deb -c "$MAIN" | grep -c '/homelab-assistant/plugins/.*\.so$')
+check "all $plugins plugins in /usr/lib/<triplet>/homelab-assistant/plugins" bash -c '[ "$0" -ge 6 ] && [ "$(ls "$1"/usr/lib/*/homelab-assistant/plugins/*.so | wc -l)" = "$0" ]' "$plugins" "$ROOT"
 conffiles=$(C dpkg-query -W -f='${Conffiles}' homelab-assistant)
 check "conffiles: config.yaml and policy.yaml in /etc/homelab-assistant" bash -c 'grep -q " /etc/homelab-assistant/config.yaml " <<<"$0" && grep -q " /etc/homelab-assistant/policy.yaml " <<<"$0"' "$conffiles"
 
@@ -185,5 +155,5 @@ check "purge: the logs are gone" bash -c '[ ! -e "$0/var/log/homelab-assistant" 
 status=$(C dpkg-query -W -f='${Status}' homelab-assistant 2>/dev/null)
 check "purge: the package is no longer installed (${status:-unknown})" bash -c '[ -z "$0" ] || [[ "$0" == *not-installed ]]' "$status"
 
-stop_container
+nspawn_stop
 finish

@@ -7,6 +7,7 @@
 #include <Poco/File.h>
 #include <Poco/TemporaryFile.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -108,6 +109,23 @@ ProviderReply textReply(const std::string& text) {
     r.content = text;
     r.finishReason = "stop";
     return r;
+}
+
+std::string answersInput(const std::string& question, const std::vector<std::string>& allowed, const std::string& subjectJson) {
+    std::string text = " ";
+    for (char c : question) {
+        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (std::isalnum(static_cast<unsigned char>(l))) {
+            text += l;
+        } else if (text.back() != ' ') {
+            text += ' ';
+        }
+    }
+    if (text.back() != ' ') text += ' ';
+    json::Array::Ptr capabilities = new json::Array;
+    for (const auto& a : allowed) capabilities->add(a);
+    return "{\"text\":" + json::stringify(json::Var(text)) + ",\"question\":" + json::stringify(json::Var(question)) +
+           ",\"words\":[],\"subject\":" + subjectJson + ",\"allowed\":" + json::stringify(json::Var(capabilities)) + "}";
 }
 
 }  // namespace ha::test

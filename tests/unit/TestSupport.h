@@ -69,6 +69,12 @@ public:
     std::function<void()> throwBefore;                // optional: throw instead of replying
 };
 
+// The match() input the host sends a plugin for a question (answers.h): the text lowercased
+// to " word word ", the question as typed, the subject (JSON, or "null") and the capabilities
+// the policy allows.
+std::string answersInput(const std::string& question, const std::vector<std::string>& allowed,
+                         const std::string& subjectJson = "null");
+
 ProviderReply toolCallReply(const std::string& id, const std::string& function, const std::string& arguments);
 ProviderReply textReply(const std::string& text);
 

@@ -106,8 +106,12 @@ Route QuestionRouter::route(const QuestionText& question, const std::optional<Su
         route.kind = Route::Kind::Health;
         return route;
     }
-    // The question is best answered by what the policy denies: say so rather than answer another.
-    if (best >= kMinScore && bestOf(denied) >= bestOf(matches)) {
+    // The question is what the policy denies (nothing allowed matches, or only the denied match
+    // names its subject explicitly): say so rather than answer another question.
+    const double allowedBest = bestOf(matches), deniedBest = bestOf(denied);
+    const bool deniedWins = (deniedBest >= kMinScore && allowedBest < kMinScore) ||
+                            (deniedBest >= kExplicitScore && allowedBest < kExplicitScore);
+    if (deniedWins) {
         route.kind = Route::Kind::Denied;
         for (const Match& m : select(std::move(denied))) route.denied.push_back(m.capability);
         return route;
