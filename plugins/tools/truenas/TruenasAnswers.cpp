@@ -232,7 +232,8 @@ std::string answersMatch(std::string_view input, bool configured, const KnownNam
             if (q.has(asWords(pool))) c.add(kPools, s(0.85), args1("pool", pool), {asWords(pool)});
         }
     }
-    if (disks) c.add(kDisks, s(0.55));  // disks and temperatures: the smart and sensors plugins' subject
+    // Disks and temperatures are the smart and sensors plugins' subject; disk space the disk plugin's.
+    if (disks && !q.hasAny({"space", "free", "full", "left", "usage", "used", "capacity"})) c.add(kDisks, s(0.55));
     if (named && c.empty()) {
         c.add(kAlerts, 0.9);  // "is my TrueNAS ok?"
         c.add(kSystem, 0.85);
