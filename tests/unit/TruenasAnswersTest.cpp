@@ -288,6 +288,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"app":"nextcloud"})"), matches("and the last one?", true, KnownNames(), appsSubject).front().arguments);
         const std::string tasksSubject = R"({"plugin":"truenas","capability":"truenas.data_protection","arguments":{},"data":{"names":["tank/media to backup","tank/vm"],"kinds":["replication","snapshot"]}})";
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"kind":"snapshot","task":"tank/vm"})"), matches("what about the second one", true, KnownNames(), tasksSubject).front().arguments);
+        // An ordinal in another plugin's question is not a follow-up.
+        for (const auto& m : matches("when did the last scrub run?", true, KnownNames(), appsSubject)) CPPUNIT_ASSERT(m.score < 0.65);
         // "why?" stays on the subject, below what another plugin's own subject scores.
         list = matches("why?", true, KnownNames(), tasksSubject);
         CPPUNIT_ASSERT_EQUAL(std::string(kDataProtection), list.front().capability);

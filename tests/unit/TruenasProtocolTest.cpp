@@ -237,6 +237,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(hex, parseFingerprint("D2:A8:B2:79:7F:FC:97:5D:22:00:56:46:C1:C0:3D:27:93:CB:96:B2:4E:F6:40:D6:84:88:0F:D4:0A:DD:99:FD").value());
         CPPUNIT_ASSERT_EQUAL(hex, parseFingerprint(hex).value());
         CPPUNIT_ASSERT_EQUAL(hex, parseFingerprint("d2 a8 b2 79 7f fc 97 5d 22 00 56 46 c1 c0 3d 27 93 cb 96 b2 4e f6 40 d6 84 88 0f d4 0a dd 99 fd").value());
+        CPPUNIT_ASSERT_EQUAL(hex, parseFingerprint("sha256 Fingerprint=D2:A8:B2:79:7F:FC:97:5D:22:00:56:46:C1:C0:3D:27:93:CB:96:B2:4E:F6:40:D6:84:88:0F:D4:0A:DD:99:FD").value());
         CPPUNIT_ASSERT(!parseFingerprint(hex.substr(2)));           // 31 bytes
         CPPUNIT_ASSERT(!parseFingerprint(hex + "00"));              // 33 bytes
         CPPUNIT_ASSERT(!parseFingerprint("zz" + hex.substr(2)));    // not hex

@@ -7,8 +7,11 @@
 namespace ha_plugins::truenas {
 
 std::optional<std::string> parseFingerprint(const std::string& text) {
+    // openssl prints "sha256 Fingerprint=AB:CD:...": take what follows the '='.
+    const size_t equals = text.rfind('=');
+    const std::string value = equals == std::string::npos ? text : text.substr(equals + 1);
     std::string hex;
-    for (const char c : text) {
+    for (const char c : value) {
         if (c == ':' || c == ' ' || c == '-') continue;
         if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
         hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

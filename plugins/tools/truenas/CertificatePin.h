@@ -15,7 +15,8 @@
 
 namespace ha_plugins::truenas {
 
-// "AB:CD:...", "ab cd ...", or 64 plain hex digits -> 64 lower-case hex digits; nullopt otherwise.
+// "AB:CD:...", "ab cd ...", 64 plain hex digits, or openssl's "sha256 Fingerprint=AB:CD:..." ->
+// 64 lower-case hex digits; nullopt otherwise.
 std::optional<std::string> parseFingerprint(const std::string& text);
 // 64 lower-case hex digits of the SHA-256 of the DER certificate ("" on failure).
 std::string fingerprintOf(X509* certificate);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace ha_plugins::truenas {
@@ -91,11 +93,30 @@ std::string clock(int minuteOfDay) { return twoDigits(minuteOfDay / 60) + ":" + 
 
 std::optional<CronSchedule> CronSchedule::fromObject(const ObjectPtr& schedule) {
     if (!schedule) return std::nullopt;
+    const std::string minute = text(schedule, "minute", "*"), hour = text(schedule, "hour", "*"),
+                      dom = text(schedule, "dom", "*"), month = text(schedule, "month", "*"), dow = text(schedule, "dow", "*");
+    // Walking four years of days costs tens of microseconds; a NAS has a handful of schedules, so
+    // each is worked out once (bounded, in case of many).
+    static std::mutex memoMutex;
+    static std::map<std::string, std::optional<CronSchedule>> memo;
+    const std::string key = minute + "|" + hour + "|" + dom + "|" + month + "|" + dow + "|" + text(schedule, "begin") + "|" +
+                            text(schedule, "end");
+    {
+        std::lock_guard<std::mutex> lock(memoMutex);
+        if (const auto it = memo.find(key); it != memo.end()) return it->second;
+    }
+    auto computed = compute(schedule, minute, hour, dom, month, dow);
+    std::lock_guard<std::mutex> lock(memoMutex);
+    if (memo.size() >= 256) memo.clear();
+    memo.emplace(key, computed);
+    return computed;
+}
+
+std::optional<CronSchedule> CronSchedule::compute(const ObjectPtr& schedule, const std::string& minute, const std::string& hour,
+                                                  const std::string& dom, const std::string& month, const std::string& dow) {
     static const char* const monthNames[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
                                              "aug", "sep", "oct", "nov", "dec", nullptr};
     static const char* const dayNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", nullptr};
-    const std::string minute = text(schedule, "minute", "*"), hour = text(schedule, "hour", "*"),
-                      dom = text(schedule, "dom", "*"), month = text(schedule, "month", "*"), dow = text(schedule, "dow", "*");
     CronSchedule s;
     std::bitset<8> weekdays;  // 0..7, 7 folded onto 0 below
     if (!parseField(minute, 0, 59, s.minutes_) || !parseField(hour, 0, 23, s.hours_) ||

@@ -30,6 +30,8 @@ public:
 
 private:
     CronSchedule() = default;
+    static std::optional<CronSchedule> compute(const ObjectPtr& schedule, const std::string& minute, const std::string& hour,
+                                               const std::string& dom, const std::string& month, const std::string& dow);
     std::bitset<60> minutes_;
     std::bitset<24> hours_;
     std::bitset<32> days_;      // 1..31

@@ -53,9 +53,16 @@ MiddlewareClient::MiddlewareClient(ClientSettings settings, Log log) : settings_
         pin_ = std::make_unique<CertificatePin>(settings_.pinnedSha256);
         pin_->install(context_->sslContext());
     }
-    // A certificate that fails verification is rejected, never "accepted after asking".
-    std::call_once(rejectHandlerInstalled, [this] {
-        Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false), context_);
+    // A certificate that fails verification is rejected, never "accepted after asking". The
+    // process-wide default context given with it is a plain strict one: never the pinned
+    // context, whose pin must not apply to anyone else's connections.
+    std::call_once(rejectHandlerInstalled, [] {
+        Poco::Net::Context::Params strict;
+        strict.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+        strict.loadDefaultCAs = true;
+        Poco::Net::SSLManager::instance().initializeClient(
+            nullptr, new Poco::Net::RejectCertificateHandler(false),
+            new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, strict));
     });
 }
 

@@ -48,6 +48,13 @@ Var ResultCache::get(const std::string& key, uint64_t deadlineNs, const std::fun
     return value;
 }
 
+bool ResultCache::fresh(const std::string& key) {
+    if (ttl_.count() == 0) return false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = entries_.find(key);
+    return it != entries_.end() && it->second->valid && Clock::now() - it->second->fetchedAt < ttl_;
+}
+
 void ResultCache::clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.clear();

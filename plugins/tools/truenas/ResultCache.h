@@ -25,7 +25,10 @@ public:
     // The value of `key` if fetched less than ttl ago, else fetch()'s (thrown errors pass
     // through to every caller waiting for that fetch; errors are not kept).
     Var get(const std::string& key, uint64_t deadlineNs, const std::function<Var()>& fetch);
-    // Drops every entry (a test hook, and for settings that change what a key means).
+    // Whether get(key) would answer from the cache now (then there is no point in asking for
+    // it on another thread).
+    bool fresh(const std::string& key);
+    // Drops every entry.
     void clear();
 
 private:

@@ -81,6 +81,11 @@ std::string age(int64_t seconds) {
 
 std::string str(const ObjectPtr& o, const std::string& key, const std::string& fallback = "") { return text(o, key, fallback); }
 
+std::string withoutStop(std::string s) {
+    while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
 int64_t num(const ObjectPtr& o, const std::string& key, int64_t fallback = 0) { return integer(o, key).value_or(fallback); }
 
 std::vector<ObjectPtr> objects(const ArrayPtr& a) {
@@ -252,7 +257,11 @@ std::string answersMatch(std::string_view input, bool configured, const KnownNam
                 if (list->get(static_cast<unsigned>(i)).isString()) kinds.push_back(list->get(static_cast<unsigned>(i)).extract<std::string>());
             }
         }
-        const auto ordinal = ordinalOf(q);
+        // "and the second one?", "what about the last?": an ordinal in a question shaped like a
+        // follow-up (not "when did the last scrub run?", which is another plugin's question).
+        const size_t wordCount = static_cast<size_t>(std::count(q.text.begin(), q.text.end(), ' ')) - (q.text.empty() ? 0 : 1);
+        const bool followUpShape = q.hasAny({"one", "ones", "and", "about"}) || wordCount <= 3;
+        const auto ordinal = followUpShape ? ordinalOf(q) : std::nullopt;
         const std::string& cap = q.subjectCapability;
         if (ordinal && !names.empty()) {
             const size_t i = *ordinal < 0 ? names.size() - 1 : static_cast<size_t>(*ordinal);
@@ -329,7 +338,7 @@ std::string summarizeAlerts(const Question& q, const ObjectPtr& r) {
         }
         std::string label = w::sentence(sev);
         out += " " + label + ": " + lines.front();
-        for (size_t i = 1; i < lines.size(); ++i) out += " | " + lines[i];
+        for (size_t i = 1; i < lines.size(); ++i) out += "; " + lines[i];
         if (out.back() != '.') out += '.';
     }
     if (dismissed > 0) out += " " + w::count(static_cast<uint64_t>(dismissed), "alert is", "alerts are") + " dismissed.";
@@ -440,7 +449,10 @@ std::string summarizeDataProtection(const Question& q, const Outcome& o, ObjectP
     subject->set("kinds", kinds);
     std::string errors;
     if (auto e = childObject(o.result, "errors")) {
-        for (const auto& key : e->getNames()) errors += " The " + key + " list could not be read: " + text(e, key) + ".";
+        for (const auto& key : e->getNames()) {
+            const std::string what = key == "snapshot" ? "snapshot task" : key == "cloud_sync" ? "cloud sync" : key;
+            errors += " The " + what + " tasks could not be read: " + withoutStop(text(e, key)) + ".";
+        }
     }
     const std::string kindArg = text(o.arguments, "kind");
     if (items.empty()) {
@@ -489,11 +501,6 @@ std::string summarizeDataProtection(const Question& q, const Outcome& o, ObjectP
     return out + errors;
 }
 
-std::string withoutFinalStop(std::string s) {
-    while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 // brief: status and problem devices only (for a health finding).
 std::string poolSentence(const ObjectPtr& p, bool boot, bool brief = false) {
     const std::string name = str(p, "name");
@@ -503,7 +510,7 @@ std::string poolSentence(const ObjectPtr& p, bool boot, bool brief = false) {
         out += ", " + w::percent(*used) + " used";
         if (auto free = integer(p, "free_bytes")) out += " (" + w::bytes(static_cast<uint64_t>(*free)) + " free)";
     }
-    if (!flag(p, "healthy") && optionalText(p, "status_detail") && !brief) out += ": " + withoutFinalStop(str(p, "status_detail"));
+    if (!flag(p, "healthy") && optionalText(p, "status_detail") && !brief) out += ": " + withoutStop(str(p, "status_detail"));
     out += ".";
     std::vector<std::string> bad;
     for (const auto& d : objects(childArray(p, "problem_devices"))) {

@@ -94,6 +94,25 @@ public:
 
     std::string invoke(const std::string& name, const Call& call) {
         if (!client_) throw Error(HA_ERR_DENIED, kNotConfigured);
+        // The reduced answer is kept as long as the middleware answers it comes from, so that a
+        // burst of the same question costs one reduction too.
+        const std::string key = "answer " + name + " " + std::string(call.input);
+        return cache_.get(key, call.deadlineNs, [&] { return Var(answer(name, call)); }).extract<std::string>();
+    }
+
+    std::string profile() { return answersProfile(settings_.configured); }
+    std::string match(const Call& call) { return answersMatch(call.input, settings_.configured, names_); }
+    std::string summarize(const Call& call) {
+        if (!settings_.configured) {
+            const auto request = answers::SummaryRequest::parse(call.input);
+            if (request.outcome.status == "denied") return answers::summary(wording::sentence(kNotConfigured) + ".");
+        }
+        return answersSummarize(call.input);
+    }
+    std::string checks(const Call& call) { return answersChecks(call.input); }
+
+private:
+    std::string answer(const std::string& name, const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
         const ViewContext context{wallClockMs(), settings_.maxItems, settings_.staleFactor};
         if (name == kAlerts) {
@@ -112,7 +131,7 @@ public:
             return toJson(out);
         }
         if (name == kDisks) {
-            auto temperatures = std::async(std::launch::async, [&] { return fetch("disk.temperatures", "[[]]", call); });
+            auto temperatures = fetchAsync("disk.temperatures", "[[]]", call);
             const Var disks = fetch("disk.query",
                                     queryParams({"name", "serial", "model", "size", "type", "rotationrate", "bus", "pool"},
                                                 R"("extra":{"pools":true})"),
@@ -140,7 +159,7 @@ public:
         }
         if (name == kDataProtection) return toJson(dataProtection(input.string("kind", ""), input.string("task", ""), call, context));
         if (name == kSystem) {
-            auto boot = std::async(std::launch::async, [&] { return fetch("boot.get_state", "[]", call); });
+            auto boot = fetchAsync("boot.get_state", "[]", call);
             const Var info = fetch("system.info", "[]", call);
             Var bootState;
             std::string bootError;
@@ -154,18 +173,6 @@ public:
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
 
-    std::string profile() { return answersProfile(settings_.configured); }
-    std::string match(const Call& call) { return answersMatch(call.input, settings_.configured, names_); }
-    std::string summarize(const Call& call) {
-        if (!settings_.configured) {
-            const auto request = answers::SummaryRequest::parse(call.input);
-            if (request.outcome.status == "denied") return answers::summary(wording::sentence(kNotConfigured) + ".");
-        }
-        return answersSummarize(call.input);
-    }
-    std::string checks(const Call& call) { return answersChecks(call.input); }
-
-private:
     // [filters, options]: no filter, only the fields the reducers read (so that credentials and
     // other secrets of a document never even reach the plugin), at most max_items + 1 entries.
     std::string queryParams(std::initializer_list<const char*> select, const std::string& extraOptions = "") const {
@@ -178,6 +185,13 @@ private:
         s += "],\"limit\":" + std::to_string(settings_.maxItems + 1);
         if (!extraOptions.empty()) s += "," + extraOptions;
         return s + "}]";
+    }
+
+    // A fetch to run alongside others: on its own thread, unless the answer is cached (a thread
+    // costs more than a cached answer).
+    std::future<Var> fetchAsync(const std::string& method, const std::string& params, const Call& call) {
+        const auto policy = cache_.fresh(method + " " + params) ? std::launch::deferred : std::launch::async;
+        return std::async(policy, [this, method, params, &call] { return fetch(method, params, call); });
     }
 
     Var fetch(const std::string& method, const std::string& params, const Call& call) {
@@ -211,7 +225,7 @@ private:
         std::vector<std::pair<const Kind*, std::future<Var>>> asked;
         for (const Kind& k : kinds) {
             if (!kind.empty() && kind != k.name) continue;
-            asked.emplace_back(&k, std::async(std::launch::async, [this, &k, &call] { return fetch(k.method, k.params, call); }));
+            asked.emplace_back(&k, fetchAsync(k.method, k.params, call));
         }
         auto out = newObject();
         auto errors = newObject();

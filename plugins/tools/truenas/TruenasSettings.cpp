@@ -24,7 +24,7 @@ const char* const kSettingsSchema =
     R"J("api_key":{"type":"string","minLength":1,"maxLength":512,"writeOnly":true,"description":"TrueNAS API key (<id>-<key>); prefer api_key_file"},)J"
     R"J("api_key_file":{"type":"string","minLength":1,"description":"File holding the API key (mode 0640 root:homelab-assistant)"},)J"
     R"J("ca_file":{"type":"string","minLength":1,"description":"Extra trusted CA certificates (PEM) for the TrueNAS certificate"},)J"
-    R"J("certificate_sha256":{"type":"string","minLength":64,"maxLength":128,"description":"SHA-256 fingerprint of the TrueNAS certificate to pin (AB:CD:... or hex); replaces chain verification"},)J"
+    R"J("certificate_sha256":{"type":"string","minLength":64,"maxLength":160,"description":"SHA-256 fingerprint of the TrueNAS certificate to pin (AB:CD:... or hex); replaces chain verification"},)J"
     R"J("connect_timeout_ms":{"type":"integer","minimum":100,"maximum":60000},)J"
     R"J("request_timeout_ms":{"type":"integer","minimum":100,"maximum":120000},)J"
     R"J("idle_close_s":{"type":"integer","minimum":1,"maximum":3600,"description":"Close an idle connection after this long (default 50, below nginx's 60 s)"},)J"
