@@ -38,6 +38,7 @@ for key in "$KEY" "$EXPIRED" "$REVOKED" "$DENIED" "$WRONG"; do
   chmod 0600 "$WORK/key-$key"
 done
 keyfile() { echo "$WORK/key-$1"; }
+stop_server() { check "server $(basename "$DIR") stops cleanly" ha_stop "$PID"; }
 
 # fake_start NAME [fake options]: a fake middleware with its own certificate (127.0.0.1,
 # localhost). Sets FAKE_DIR, FAKE_LOG, FAKE_PORT, FAKE_URL, FAKE_CERT, FAKE_PID.
@@ -96,6 +97,7 @@ probe() {
   OUT=$("$PROBE" "$PLUGIN" "$settings" "$@" 2>"$WORK/probe.err")
   RC=$?
   ERR=$(cat "$WORK/probe.err")
+  grep -q Sanitizer "$WORK/probe.err" && cat "$WORK/probe.err" >>"$WORK/sanitizer-reports"
 }
 
 probe_settings() {  # probe_settings KEY [extra JSON members]
@@ -196,6 +198,7 @@ wait "${BURST[@]}"
 sleep 0.2
 check "a burst of 8 questions: all 200" [ "$(grep -c '^200$' "$WORK/burst-codes")" = 8 ]
 check "a burst of 8 questions: one app.query" [ "$(( $(calls "$MAIN_FAKE_LOG" app.query) - before ))" = 1 ]
+stop_server
 
 echo "== the answers interface (answers_probe)"
 S=$(probe_settings "$KEY")
@@ -273,7 +276,7 @@ for case in "WRONG:AUTH_ERR:rejected the API key" "REVOKED:AUTH_ERR:was revoked"
   req POST /v1/tools/truenas.apps "${AUTH[@]}"
   check "$var key: the next call is refused at once" all 'status_is 403' 'body_has "$code"'
   check "$var key: without another login (login_retry_s)" [ "$(calls "$LOGINS_FAKE_LOG" auth.login_ex)" = "$logins" ]
-  ha_stop "$PID"
+  stop_server
 done
 check "a refused login sends nothing but the login" [ "$(jq -r 'select(.event == "call") | .method' "$LOGINS_FAKE_LOG" | sort -u)" = auth.login_ex ]
 kill "$FAKE_PID" && wait "$FAKE_PID" 2>/dev/null
@@ -286,7 +289,7 @@ DOWN_ERROR=$ERR
 check "middleware down: the plugin says unavailable" all '[ "$RC" = 2 ]' 'has "$DOWN_ERROR" "refused the connection"'
 probe "$(probe_settings "$KEY")" checks "$(jq -nc --arg e "$DOWN_ERROR" '{results:[{capability:"truenas.alerts",arguments:{},status:"unavailable",error:$e},{capability:"truenas.apps",arguments:{},status:"unavailable",error:$e}]}')"
 check "middleware down: the health check warns, it does not look healthy" out_true '.findings == [.findings[0]] and .findings[0].severity == "warning" and .findings[0].check == "truenas.reachable"'
-ha_stop "$PID"
+stop_server
 
 echo "== a slow call, a dropped connection, idle connections"
 fake_start slow --slow app.query=3000 --slow disk.temperatures=3000 --drop cloudsync.query
@@ -317,7 +320,7 @@ check "dropped connection mid-call: says so" body_has "was lost during cloudsync
 check "dropped: one retry on a fresh connection, then the error" [ "$(calls "$SLOW_FAKE_LOG" cloudsync.query)" = 2 ]
 req POST /v1/tools/truenas.alerts "${AUTH[@]}"
 check "after a drop the next call reconnects" [ "$STATUS" = 200 ]
-ha_stop "$PID"
+stop_server
 
 fake_start partial --error cloudsync.query=EACCES:Not\ authorized
 ha_truenas partial "$KEY"
@@ -325,7 +328,7 @@ req POST /v1/tools/truenas.data_protection "${AUTH[@]}" -d '{"kind":"cloud_sync"
 check "a method refused to the account: 403, with the privilege to grant" all 'status_is 403' 'body_has "refused cloudsync.query for this account"' 'body_has "Read-Only Administrator"'
 req POST /v1/tools/truenas.data_protection "${AUTH[@]}"
 check "one kind refused: the others are answered, the refusal is named" jq_true '(.result.replications | length) == 3 and (.result.snapshot_tasks | length) == 5 and (.result.errors.cloud_sync | test("refused cloudsync.query"))'
-ha_stop "$PID"
+stop_server
 PARTIAL_FAKE_LOG=$FAKE_LOG
 
 fake_start idle --idle-close-ms 700
@@ -336,7 +339,7 @@ sleep 1.2  # the proxy in front closes the idle connection
 req POST /v1/tools/truenas.system "${AUTH[@]}"
 check "a connection closed while idle is reopened" [ "$STATUS" = 200 ]
 check "two connections, two logins" [ "$(calls "$IDLE_FAKE_LOG" auth.login_ex)" = 2 ]
-ha_stop "$PID"
+stop_server
 fake_start idleclient
 ha_truenas idleclient "$KEY" "cache_ttl_ms: 0" "idle_close_s: 1"
 req POST /v1/tools/truenas.alerts "${AUTH[@]}"
@@ -344,7 +347,7 @@ sleep 2.5
 check "the plugin closes an idle connection itself (idle_close_s)" grep -q '"event":"close"' "$FAKE_LOG"
 req POST /v1/tools/truenas.alerts "${AUTH[@]}"
 check "and opens a new one when needed" all '[ "$STATUS" = 200 ]' '[ "$(calls "$FAKE_LOG" auth.login_ex)" = 2 ]'
-ha_stop "$PID"
+stop_server
 IDLECLIENT_FAKE_LOG=$FAKE_LOG
 
 echo "== TLS: CA file, pinned fingerprint, host name, plain ws://"
@@ -397,7 +400,7 @@ check "ws://: the server names the refusal" grep -q "plain ws:// would send the 
 req GET /v1/tools "${AUTH[@]}"
 check "ws://: no truenas capability is offered" jq_true '[.tools[] | select(.name | startswith("truenas."))] | length == 0'
 check "ws://: nothing was sent" [ "$(wc -l <"$TLS_FAKE_LOG")" = "$tls_lines" ]
-ha_stop "$PID"
+stop_server
 
 echo "== not set up"
 mkdir -p "$WORK/nokey"
@@ -409,7 +412,7 @@ req POST /v1/tools/truenas.alerts "${AUTH[@]}"
 check "no key: 403 with how to set it up" all 'status_is 403' 'body_has "no API key yet"' 'body_has "api_key_file"'
 probe '{}' profile
 check "no key: no checks (a machine without TrueNAS is not unhealthy)" out_true '.checks == []'
-ha_stop "$PID"
+stop_server
 
 echo "== the key and the allowlist"
 ALL_FAKE_LOGS="$MAIN_FAKE_LOG $HEALTHY_FAKE_LOG $LOGINS_FAKE_LOG $SLOW_FAKE_LOG $PARTIAL_FAKE_LOG $IDLE_FAKE_LOG $IDLECLIENT_FAKE_LOG $TLS_FAKE_LOG $OTHERNAME_FAKE_LOG"
@@ -425,4 +428,6 @@ for file in $SERVER_LOGS $ALL_FAKE_LOGS; do
 done
 check "no API key in any server log, audit log or the fake's log" [ "$leaks" = 0 ]
 check "the server logged in to TrueNAS (the log is about it)" grep -q "connected to TrueNAS at wss://127.0.0.1" $SERVER_LOGS
+check "no sanitizer report in any server log" bash -c "! grep -l 'Sanitizer' $SERVER_LOGS"
+check "no sanitizer report from answers_probe" [ ! -s "$WORK/sanitizer-reports" ]
 finish

@@ -264,6 +264,7 @@ public:
         CPPUNIT_ASSERT(matches("are my apps running?", false).empty());
         CPPUNIT_ASSERT(matches("did the last replication succeed?", false).empty());
         CPPUNIT_ASSERT_EQUAL(std::string(kAlerts), best("any truenas alerts?", false).capability);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), matches("is my truenas ok?", false).size());  // one "not set up" answer
         // Capabilities the policy denies are never proposed.
         auto o = json::parseObject(matchInput("any truenas alerts?"));
         o->set("allowed", Poco::JSON::Array::Ptr(new Poco::JSON::Array));

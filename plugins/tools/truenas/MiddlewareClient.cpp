@@ -9,6 +9,7 @@
 #include <Poco/Net/SSLManager.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace ha_plugins::truenas {
 
@@ -77,6 +78,7 @@ MiddlewareClient::~MiddlewareClient() {
 
 Var MiddlewareClient::call(const std::string& method, const std::string& paramsJson, uint64_t deadlineNs,
                            const std::function<bool()>& cancelled) {
+    const uint64_t start = monotonicNowNs();
     const uint64_t requestEnd = nsAfter(settings_.requestTimeout);
     const uint64_t end = std::min(deadlineNs, requestEnd);
     for (int attempt = 0;; ++attempt) {
@@ -103,9 +105,14 @@ Var MiddlewareClient::call(const std::string& method, const std::string& paramsJ
             throw Error(HA_ERR_UNAVAILABLE,
                         "the connection to TrueNAS at " + endpoint_ + " was lost during " + method + ": " + lost.what());
         } catch (const Error& e) {
-            if (e.status() == HA_ERR_TIMEOUT && requestEnd <= deadlineNs) {
-                throw Error(HA_ERR_TIMEOUT, std::string(e.what()) + " (request_timeout_ms " +
-                                                std::to_string(settings_.requestTimeout.count()) + ")");
+            if (e.status() == HA_ERR_TIMEOUT && std::string(e.what()) == "TrueNAS did not answer " + method + " in time") {
+                // Name the budget rather than the time measured, which a busy machine blurs.
+                char budget[32];
+                std::snprintf(budget, sizeof budget, "%.1f s", static_cast<double>(end - start) / 1e9);
+                throw Error(HA_ERR_TIMEOUT, "TrueNAS did not answer " + method + " within " + budget +
+                                                (requestEnd <= deadlineNs ? " (request_timeout_ms " +
+                                                                                std::to_string(settings_.requestTimeout.count()) + ")"
+                                                                          : std::string(" (the caller's deadline)")));
             }
             throw;
         }

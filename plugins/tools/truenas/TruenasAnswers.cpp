@@ -138,12 +138,13 @@ public:
             c = {capability, score, arguments, std::move(names)};
         }
     }
-    std::string json() const {
+    // limit: at most this many matches, the best first.
+    std::string json(size_t limit = 8) const {
         Matches m;
         std::vector<const Candidate*> list;
         for (const auto& key : order_) list.push_back(&byKey_.at(key));
         std::stable_sort(list.begin(), list.end(), [](const Candidate* a, const Candidate* b) { return a->score > b->score; });
-        for (size_t i = 0; i < list.size() && i < 8; ++i) m.add(list[i]->capability, list[i]->score, list[i]->arguments, list[i]->names);
+        for (size_t i = 0; i < list.size() && i < limit; ++i) m.add(list[i]->capability, list[i]->score, list[i]->arguments, list[i]->names);
         return m.json();
     }
     bool empty() const { return order_.empty(); }
@@ -277,7 +278,8 @@ std::string answersMatch(std::string_view input, bool configured, const KnownNam
             c.add(cap, 0.6, q.subjectArguments);
         }
     }
-    return c.json();
+    // Not set up: one answer saying how is enough, whatever was asked.
+    return c.json(configured ? 8 : 1);
 }
 
 // ---- summarize ---------------------------------------------------------------------------------
