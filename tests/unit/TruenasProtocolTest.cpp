@@ -215,6 +215,8 @@ public:
             CPPUNIT_ASSERT_MESSAGE(msg, !contains(msg, "hunter2Hunter2") && !contains(msg, "not a key"));
         }
         CPPUNIT_ASSERT(!TruenasSettings::parse("{}").configured);
+        const std::string typo = messageOf([] { TruenasSettings::parse(R"({"api_keyfile":"/etc/k"})"); });
+        CPPUNIT_ASSERT(contains(typo, "unknown truenas setting 'api_keyfile'") && contains(typo, "api_key_file"));
         CPPUNIT_ASSERT(contains(kSettingsSchema, R"("api_key":{"type":"string","minLength":1,"maxLength":512,"writeOnly":true)"));
     }
 

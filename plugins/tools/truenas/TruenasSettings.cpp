@@ -1,14 +1,15 @@
 #include "tools/truenas/TruenasSettings.h"
 
 #include "common/PluginConfig.h"
-#include "common/TextFile.h"
 #include "tools/truenas/CertificatePin.h"
 
 #include <homelab_assistant/plugin.hpp>
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -60,6 +61,20 @@ bool looksLikeApiKey(const std::string& key) {
 
 TruenasSettings TruenasSettings::parse(const std::string& json) {
     const PluginConfig config(json);
+    // A misspelt setting must not silently fall back to a default (say, a key file that is then
+    // never read); the host checks the schema too, this holds without it.
+    static const char* const known[] = {"url", "username", "api_key", "api_key_file", "ca_file", "certificate_sha256",
+                                        "connect_timeout_ms", "request_timeout_ms", "idle_close_s", "login_retry_s",
+                                        "cache_ttl_ms", "max_items", "max_message_bytes", "stale_factor"};
+    if (const auto o = objectOf(parseJson(json.empty() ? "{}" : json, "the truenas settings"))) {
+        for (const auto& name : o->getNames()) {
+            if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
+                std::string list;
+                for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+                throw Error(HA_ERR_INVALID_ARGUMENT, "unknown truenas setting '" + name + "' (known: " + list + ")");
+            }
+        }
+    }
     TruenasSettings s;
     const std::string url = config.string("url", "wss://localhost/api/current");
     try {
