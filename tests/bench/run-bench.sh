@@ -1,6 +1,7 @@
 #!/bin/bash
 # Benchmarks: prints figures, checks nothing. Builds an optimised tree (build-bench/), then
-#  1. the cost of one tool call through the gate and the plugin ABI (bench_tools);
+#  1. the cost of one tool call through the gate and the plugin ABI (bench_tools), and of each
+#     truenas capability against the fake middleware (tests/fake-truenas), cached and not;
 #  2. HTTPS throughput and latency of the real server with wrk on 127.0.0.1, keep-alive, with
 #     more connections (64) than request threads (32): /health, a direct tool call, and /chat
 #     answered offline (each one written to the audit log);
@@ -15,16 +16,39 @@ SECONDS_PER_RUN=${1:-10}
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk \
-  ha_tool_sensors ha_tool_network ha_tool_systemd >/dev/null
+  ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server >/dev/null
 
 echo "== tool call through policy, schema, call thread and C ABI ($(nproc) cores)"
 "$BUILD/tests/bench_tools" "$BUILD/ha-plugins" 2000
 
 WORK=$(mktemp -d /tmp/ha-bench-XXXXXX)
-trap 'kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+PID=
+FAKE_PID=
+trap 'kill $PID $FAKE_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/tls"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
-  -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null
+
+# The truenas capabilities: a call answered from the plugin's cache (a burst of questions), and
+# one that goes to the middleware each time (TLS WebSocket on loopback, JSON-RPC, reduction).
+TN_KEY=1-$(openssl rand -hex 32)
+printf '%s\n' "$TN_KEY" >"$WORK/truenas.key"
+"$BUILD/tests/fake_truenas_server" --cert "$WORK/tls/cert.pem" --tls-key "$WORK/tls/key.pem" --port-file "$WORK/tn.port" \
+  --log "$WORK/tn.log" --fixtures "$ROOT/tests/fixtures/truenas" --user bench --api-key "$TN_KEY" &
+FAKE_PID=$!
+for i in $(seq 1 100); do [ -s "$WORK/tn.port" ] && break; sleep 0.05; done
+tn_settings() {  # tn_settings CACHE_TTL_MS
+  printf '{"truenas":{"url":"wss://127.0.0.1:%s/api/current","username":"bench","api_key_file":"%s","ca_file":"%s","cache_ttl_ms":%s}}' \
+    "$(cat "$WORK/tn.port")" "$WORK/truenas.key" "$WORK/tls/cert.pem" "$1" >"$WORK/tn-settings.json"
+}
+TN_CAPS="truenas.alerts truenas.pools truenas.disks truenas.apps truenas.data_protection truenas.system"
+echo "== truenas capabilities answered from the cache (cache_ttl_ms 60000)"
+tn_settings 60000
+HA_BENCH_SETTINGS=$(cat "$WORK/tn-settings.json") "$BUILD/tests/bench_tools" "$BUILD/ha-plugins" 2000 $TN_CAPS
+echo "== truenas capabilities asking the fake middleware every time (cache_ttl_ms 0)"
+tn_settings 0
+HA_BENCH_SETTINGS=$(cat "$WORK/tn-settings.json") "$BUILD/tests/bench_tools" "$BUILD/ha-plugins" 300 $TN_CAPS
+kill "$FAKE_PID" 2>/dev/null
 printf 'allow: ["cpu.*", "memory.*", "disk.*"]\n' >"$WORK/policy.yaml"
 printf 'server:\n  listen: "127.0.0.1:0"\n  threads: 32\nplugins:\n  directory: %s\naudit:\n  path: audit.jsonl\n' \
   "$BUILD/ha-plugins" >"$WORK/config.yaml"

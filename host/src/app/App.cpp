@@ -101,12 +101,14 @@ int App::serve(Assistant& assistant) {
 int App::checkConfig(Assistant& assistant) {
     const Config& config = assistant.config();
     assistant.createServer();  // certificate, key and address are usable
-    if (assistant.plugins().anySettingsRejected()) {
-        for (const auto& r : assistant.plugins().reports) {
-            if (r.settingsRejected) std::cerr << "homelab-assistant: plugin " << r.file << ": " << r.message << "\n";
-        }
-        return EXIT_CONFIG;
+    // A plugin that cannot load is a configuration problem (its settings, its file, its ABI).
+    bool refused = false;
+    for (const auto& r : assistant.plugins().reports) {
+        if (r.loaded) continue;
+        std::cerr << "homelab-assistant: plugin " << r.file << " refused: " << r.message << "\n";
+        refused = true;
     }
+    if (refused) return EXIT_CONFIG;
     std::cout << "configuration OK: " << (config.sourceFile.empty() ? "built-in defaults" : config.sourceFile)
               << ", policy " << config.policyFile << ", " << assistant.catalog().entries().size()
               << " capabilities, provider " << assistant.providerDescription() << "\n";

@@ -35,7 +35,7 @@ printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: audit.jsonl\nplugins:\
 expect_exit "--check-config refuses settings that break a plugin's schema" 78 \
   env API_KEY="$KEY" "$HA_BINARY" --config "$D/settings.yaml" --check-config
 expect_grep "naming the plugin and the setting" \
-  "tool-docker.so: settings \(plugins.settings.docker\): \\$\.socket: expected string, got integer" <(echo "$OUT")
+  "tool-docker.so refused: settings \(plugins.settings.docker\): \\$\.socket: expected string, got integer" <(echo "$OUT")
 printf 'llm:\n  provider: acme-llm\n' >>"$D/config.yaml"
 expect_exit "a provider id no plugin provides: refused" 78 env API_KEY="$KEY" "$HA_BINARY" --config "$D/config.yaml"
 expect_grep "naming the loaded providers" "LLM provider 'acme-llm' is selected but no provider plugin with that id is loaded.*loaded: groq, openai" <(echo "$OUT")
