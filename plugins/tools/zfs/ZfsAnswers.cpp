@@ -146,13 +146,12 @@ std::string resilverText(const Object::Ptr& p) {
     return s;
 }
 
-// One sentence on one pool's health, problems first.
-std::string healthText(const Object::Ptr& p) {
+// What is wrong with a pool ("healthy, no vdev errors" when nothing is).
+std::string problemsText(const Object::Ptr& p) {
     std::vector<std::string> parts;
     const std::string state = str(p, "state");
     auto notOnline = objects(p, "vdevs_not_online");
     auto withErrors = objects(p, "vdevs_with_errors");
-    std::string s = str(p, "name") + " is " + state;
     if (!notOnline.empty()) {
         std::vector<std::string> items;
         for (auto& v : notOnline) items.push_back(notOnlineText(v));
@@ -166,7 +165,14 @@ std::string healthText(const Object::Ptr& p) {
     if (count(p, "data_errors") > 0) parts.push_back(w::count(count(p, "data_errors"), "permanent data error", "permanent data errors"));
     if (!resilverText(p).empty()) parts.push_back(resilverText(p));
     if (parts.empty() && onlineState(state)) parts.push_back("healthy, no vdev errors");
-    s += ": " + w::list(parts);
+    return w::list(parts);
+}
+
+// One sentence on one pool's health, problems first.
+std::string healthText(const Object::Ptr& p) {
+    std::string s = str(p, "name") + " is " + str(p, "state");
+    const std::string problems = problemsText(p);
+    if (!problems.empty()) s += ": " + problems;
     if (auto cap = num(p, "capacity_percent")) s += "; " + w::percent(*cap) + " full";
     return s;
 }
@@ -296,7 +302,7 @@ std::string zfsProfile(const KnownNames& names) {
                    "fragmented", "compression", "compressratio", "quota", "quotas", "mirror", "mirrors", "l2arc",
                    "slog", "zil", "spare", "spares", "healthy", "health", "full", "capacity", "free", "space",
                    "errors", "error", "tree", "layout", "topology", "newest", "latest", "oldest", "unavail",
-                   "offline", "online", "repaired", "taken"});
+                   "offline", "online", "repaired", "taken", "disk", "disks", "drive", "drives"});
     // Pool and dataset names, so that typo correction leaves "tank" alone and the question's
     // subject is known. Only [a-z0-9]+ pieces, as the vocabulary requires.
     std::vector<std::string> extra;
@@ -323,9 +329,23 @@ std::string zfsProfile(const KnownNames& names) {
     return profile.json();
 }
 
+// A dataset named by its last component ("media" for tank/media) when exactly one has it.
+static std::string datasetByLeaf(const Question& q, const KnownNames& names) {
+    std::string found;
+    for (const auto& d : names.datasets) {
+        const auto slash = d.rfind('/');
+        if (slash == std::string::npos) continue;
+        if (!mentions(q.question, d.substr(slash + 1))) continue;
+        if (!found.empty()) return "";  // ambiguous
+        found = d;
+    }
+    return found;
+}
+
 std::string zfsMatch(const Question& q, const KnownNames& names) {
     Matches m;
-    const std::string dataset = longestMentioned(q.question, names.datasets);
+    std::string dataset = longestMentioned(q.question, names.datasets);
+    if (dataset.empty() && (snapshotsQ(q) || datasetsQ(q))) dataset = datasetByLeaf(q, names);
     const std::string pool = longestMentioned(q.question, names.pools);
     const bool subject = hasAnyOf(q, kSubjectWords);
     const bool area = hasAnyOf(q, kAreaWords);
@@ -459,12 +479,13 @@ std::string zfsSummarize(const answers::SummaryRequest& request) {
         std::vector<std::string> sentences;
         const std::string space = spaceText(r);
         const std::string scrub = w::sentence(scrubText(r, false));
+        // Sentences start with "ZFS pool <name>": pool names are case-sensitive, never capitalised.
         switch (focus) {
-            case Focus::Space: sentences = {space, healthText(r)}; break;
-            case Focus::Scrub: sentences = {str(r, "name") + ": " + scrubText(r, false), healthText(r)}; break;
-            default: sentences = {healthText(r), scrub}; break;
+            case Focus::Space: sentences = {"ZFS pool " + space, "State " + str(r, "state") + ": " + problemsText(r)}; break;
+            case Focus::Scrub: sentences = {"ZFS pool " + scrubText(r, true), "State " + str(r, "state") + ": " + problemsText(r)}; break;
+            default: sentences = {"ZFS pool " + healthText(r), scrub}; break;
         }
-        if (!onlineState(str(r, "state")) && !str(r, "status").empty()) sentences.push_back("zpool says: " + str(r, "status"));
+        if (!onlineState(str(r, "state")) && !str(r, "status").empty()) sentences.push_back("ZFS reports: " + str(r, "status"));
         if (!onlineState(str(r, "state")) && !str(r, "action").empty()) sentences.push_back("Suggested action: " + str(r, "action"));
         std::string text;
         for (const auto& s : sentences) {
@@ -572,7 +593,7 @@ std::string zfsChecks(const answers::CheckResults& results, const ZfsThresholds&
                 problem = true;
                 const bool critical = *cap >= t.capacityCriticalPercent;
                 f.add(critical ? Findings::Severity::Critical : Findings::Severity::Warning, "zfs.capacity", name,
-                      w::sentence(spaceText(p)) + " (" + (critical ? "critical" : "warning") + " at " +
+                      "ZFS pool " + spaceText(p) + " (" + (critical ? "critical" : "warning") + " at " +
                           w::percent(critical ? t.capacityCriticalPercent : t.capacityWarningPercent) + ").",
                       evidenceOf({{"capacity_percent", *cap},
                                   {"threshold_percent", critical ? t.capacityCriticalPercent : t.capacityWarningPercent}}));
