@@ -76,7 +76,7 @@ public:
             const DiskRecord* r = findDisk(s.disks, wanted);
             if (r == nullptr) {
                 std::string known;
-                for (const auto& d : s.disks) known += (known.empty() ? "" : ", ") + (d.disk ? d.disk->name() : d.entry.name);
+                for (const auto& d : s.disks) known += (known.empty() ? "" : ", ") + recordName(d);
                 throw Error(HA_ERR_NOT_FOUND, "there is no disk '" + wanted + "' in the SMART data" +
                                                   (known.empty() ? std::string(" (no disks were found)") : " (disks: " + known + ")"));
             }

@@ -42,6 +42,11 @@ std::string problemOf(const DiskRecord& r) {
 
 }  // namespace
 
+std::string recordName(const DiskRecord& r) {
+    if (r.disk) return r.disk->name();
+    return r.entry.name.rfind("/dev/", 0) == 0 ? r.entry.name.substr(5) : r.entry.name;
+}
+
 double SmartLimits::temperatureLimit(const Disk& d) const {
     if (d.kind == "nvme") return nvmeTemperatureC;
     if (d.kind == "ssd") return ssdTemperatureC;
@@ -63,12 +68,12 @@ Object::Ptr diskSummary(const DiskRecord& r, const SmartLimits& limits) {
     o->set("device", device);
     o->set("type", r.disk && !r.disk->type.empty() ? r.disk->type : r.entry.type);
     o->set("state", stateOf(r));
+    o->set("name", recordName(r));
     if (!r.disk) {
         o->set("problem", problemOf(r));
         return o;
     }
     const Disk& d = *r.disk;
-    o->set("name", d.name());
     o->set("kind", d.kind);
     if (!d.model.empty()) o->set("model", d.model);
     if (!d.serial.empty()) o->set("serial", d.serial);

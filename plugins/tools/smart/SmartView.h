@@ -27,6 +27,9 @@ struct DiskRecord {
 
 std::string isoUtc(int64_t unixSeconds);
 
+// "sda", "nvme0": the disk's name, also when its data could not be read.
+std::string recordName(const DiskRecord& record);
+
 Poco::JSON::Object::Ptr diskSummary(const DiskRecord& record, const SmartLimits& limits);
 Poco::JSON::Object::Ptr diskDetail(const DiskRecord& record, const SmartLimits& limits);
 
