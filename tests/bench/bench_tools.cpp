@@ -1,11 +1,14 @@
 // Benchmark (prints figures, asserts nothing): the cost of one tool call through the whole gate
 // (policy, schema validation, plugin call thread, C ABI, JSON parse) for the built-in plugins.
-// usage: bench_tools PLUGIN_DIR [ITERATIONS]
+// usage: bench_tools PLUGIN_DIR [ITERATIONS [CAPABILITY[=INPUT_JSON] ...]]
+//   default capabilities: cpu.usage memory.usage disk.usage. Plugin settings come from the
+//   environment as HA_BENCH_SETTINGS='{"zfs": {...}, "smart": {...}}'.
 #include "plugin/PluginLoader.h"
 #include "policy/PolicyLoader.h"
 #include "tools/ToolExecutor.h"
 #include "tools/ToolRegistry.h"
 #include "util/Deadline.h"
+#include "util/Json.h"
 
 #include <Poco/Logger.h>
 #include <Poco/NullChannel.h>
@@ -13,6 +16,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <utility>
 #include <vector>
 
 int main(int argc, char** argv) {
@@ -22,33 +27,47 @@ int main(int argc, char** argv) {
     }
     Poco::Logger::root().setChannel(new Poco::NullChannel);
     const int iterations = argc > 2 ? std::atoi(argv[2]) : 2000;
+    std::vector<std::pair<std::string, std::string>> calls;  // capability, input
+    for (int i = 3; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const size_t eq = arg.find('=');
+        calls.emplace_back(arg.substr(0, eq), eq == std::string::npos ? "{}" : arg.substr(eq + 1));
+    }
+    if (calls.empty()) calls = {{"cpu.usage", "{}"}, {"memory.usage", "{}"}, {"disk.usage", "{}"}};
+    const char* settingsEnv = std::getenv("HA_BENCH_SETTINGS");
+    const ha::json::Object::Ptr settings = ha::json::parseObject(settingsEnv ? settingsEnv : "{}");
     ha::plugin::LoaderOptions options;
     options.directory = argv[1];
-    options.settingsFor = [](const ha::plugin::PluginIdentity&) { return std::string("{}"); };
+    options.settingsFor = [&](const ha::plugin::PluginIdentity& id) {
+        auto s = ha::json::getObject(settings, id.id);
+        return s ? ha::json::stringify(s) : std::string("{}");
+    };
     const ha::plugin::LoadResult loaded = ha::plugin::PluginLoader(options).loadAll();
     const ha::ToolRegistry registry(loaded.tools);
-    const ha::Policy policy = ha::PolicyLoader::loadText("allow: [\"cpu.*\", \"memory.*\", \"disk.*\"]\n", "bench");
-    const ha::ToolExecutor executor(registry, policy, std::chrono::milliseconds(5000));
+    std::string allow = "allow: [";
+    for (size_t i = 0; i < calls.size(); ++i) allow += (i ? ", \"" : "\"") + calls[i].first + "\"";
+    const ha::Policy policy = ha::PolicyLoader::loadText(allow + "]\n", "bench");
+    const ha::ToolExecutor executor(registry, policy, std::chrono::milliseconds(30000));
 
     std::printf("%-14s %10s %10s %10s %10s\n", "capability", "calls", "mean us", "p50 us", "p99 us");
-    for (const char* capability : {"cpu.usage", "memory.usage", "disk.usage"}) {
+    for (const auto& [capability, input] : calls) {
         if (!registry.find(capability)) continue;
-        executor.execute(capability, "{}", ha::Deadline::after(std::chrono::seconds(5)));  // warm up (first CPU sample)
+        executor.execute(capability, input, ha::Deadline::after(std::chrono::seconds(30)));  // warm up (first sample, cache)
         std::vector<double> us;
         us.reserve(static_cast<size_t>(iterations));
         for (int i = 0; i < iterations; ++i) {
             const uint64_t start = ha::Deadline::nowNs();
-            const ha::ToolExecution ex = executor.execute(capability, "{}", ha::Deadline::after(std::chrono::seconds(5)));
+            const ha::ToolExecution ex = executor.execute(capability, input, ha::Deadline::after(std::chrono::seconds(30)));
             us.push_back(ha::elapsedMs(start) * 1000.0);
             if (ex.record.status != ha::CallStatus::Ok) {
-                std::fprintf(stderr, "%s failed: %s\n", capability, ex.record.error.c_str());
+                std::fprintf(stderr, "%s failed: %s\n", capability.c_str(), ex.record.error.c_str());
                 return 1;
             }
         }
         std::sort(us.begin(), us.end());
         double sum = 0;
         for (double v : us) sum += v;
-        std::printf("%-14s %10d %10.1f %10.1f %10.1f\n", capability, iterations, sum / us.size(), us[us.size() / 2],
+        std::printf("%-14s %10d %10.1f %10.1f %10.1f\n", capability.c_str(), iterations, sum / us.size(), us[us.size() / 2],
                     us[us.size() * 99 / 100]);
     }
     return 0;

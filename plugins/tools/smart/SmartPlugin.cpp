@@ -40,7 +40,9 @@ public:
         limits_.nvmeTemperatureC = config.number("nvme_temperature_warning_c", 70, 0, 150);
         maxDisks_ = static_cast<size_t>(config.integer("max_disks", 256, 1, 4096));
         maxFileBytes_ = static_cast<size_t>(config.integer("max_file_bytes", 4 << 20, 4096, 64 << 20));
-        cache_ = std::make_unique<ResultCache<SmartSnapshot>>(std::chrono::seconds(config.integer("cache_seconds", 5, 0, 3600)), 1);
+        const std::chrono::seconds ttl(config.integer("cache_seconds", 5, 0, 3600));
+        cache_ = std::make_unique<ResultCache<SmartSnapshot>>(ttl, 1);
+        results_ = std::make_unique<ResultCache<std::string>>(ttl);
     }
 
     std::vector<ToolSpec> tools() const {
@@ -63,7 +65,17 @@ public:
         return {disks, disk};
     }
 
+    // Results are kept as long as the files read: a burst of questions reads and renders once.
     std::string invoke(const std::string& name, const Call& call) {
+        const uint64_t now = homelab_assistant::monotonicNowNs();
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::nanoseconds(call.deadlineNs > now ? call.deadlineNs - now : 0);
+        auto result = results_->get(name + '\n' + std::string(call.input), [&] { return compute(name, call); }, until);
+        if (!result) throw Error(HA_ERR_TIMEOUT, name + " is still being answered for another request");
+        return *result;
+    }
+
+    std::string compute(const std::string& name, const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
         const SmartSnapshot s = snapshot(call.deadlineNs);
         if (name == "smart.disks") {
@@ -131,6 +143,7 @@ private:
     size_t maxDisks_ = 256;
     size_t maxFileBytes_ = 4 << 20;
     std::unique_ptr<ResultCache<SmartSnapshot>> cache_;
+    std::unique_ptr<ResultCache<std::string>> results_;
 };
 
 constexpr const char* kSettingsSchema =

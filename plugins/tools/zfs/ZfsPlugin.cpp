@@ -3,6 +3,7 @@
 // anything). Implements the answers interface: it words its results and reports health findings.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/ResultCache.h"
 #include "tools/zfs/ZfsAnswers.h"
 #include "tools/zfs/ZfsCommands.h"
 #include "tools/zfs/ZfsView.h"
@@ -56,6 +57,7 @@ public:
         }
         maxDatasets_ = static_cast<size_t>(config.integer("max_datasets", 1000, 1, 100000));
         commands_ = std::make_unique<ZfsCommands>(s);
+        results_ = std::make_unique<ResultCache<std::string>>(s.cacheTtl);
     }
 
     std::vector<ToolSpec> tools() const {
@@ -96,7 +98,18 @@ public:
         return {pools, pool, datasets};
     }
 
+    // Results are kept as long as the commands' output: a burst of questions neither runs nor
+    // parses anything twice.
     std::string invoke(const std::string& name, const Call& call) {
+        const uint64_t now = homelab_assistant::monotonicNowNs();
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::nanoseconds(call.deadlineNs > now ? call.deadlineNs - now : 0);
+        auto result = results_->get(name + '\n' + std::string(call.input), [&] { return compute(name, call); }, until);
+        if (!result) throw Error(HA_ERR_TIMEOUT, name + " is still being answered for another request");
+        return *result;
+    }
+
+    std::string compute(const std::string& name, const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
         if (name == "zfs.pools") return toJson(poolsResult(call.deadlineNs));
         if (name == "zfs.pool") return toJson(poolResult(input.string("pool", ""), call.deadlineNs));
@@ -230,6 +243,7 @@ private:
 
     static constexpr std::chrono::seconds kNamesTtl{60};
     std::unique_ptr<ZfsCommands> commands_;
+    std::unique_ptr<ResultCache<std::string>> results_;
     ZfsThresholds thresholds_;
     size_t maxDatasets_ = 1000;
     std::mutex namesMutex_;
