@@ -94,7 +94,7 @@ user=$(C getent passwd homelab-assistant)
 check "system user homelab-assistant ($user)" bash -c '[ "$(cut -d: -f3 <<<"$0")" -lt 1000 ] && grep -q nologin <<<"$0"' "$user"
 check "log directory 0750 homelab-assistant" [ "$(C stat -c '%a %U' /var/log/homelab-assistant)" = "750 homelab-assistant" ]
 check "binary in /usr/sbin" C test -x /usr/sbin/homelab-assistant
-check "plugins in /usr/lib/<triplet>/homelab-assistant/plugins" bash -c '[ "$(ls "$0"/usr/lib/*/homelab-assistant/plugins/*.so | wc -l)" = 6 ]' "$ROOT"
+check "plugins in /usr/lib/<triplet>/homelab-assistant/plugins" bash -c 'for p in tool-cpu tool-memory tool-disk tool-docker tool-zfs tool-smart provider-groq provider-openai; do ls "$0"/usr/lib/*/homelab-assistant/plugins/$p.so >/dev/null || exit 1; done' "$ROOT"
 conffiles=$(C dpkg-query -W -f='${Conffiles}' homelab-assistant)
 check "conffiles: config.yaml and policy.yaml in /etc/homelab-assistant" bash -c 'grep -q " /etc/homelab-assistant/config.yaml " <<<"$0" && grep -q " /etc/homelab-assistant/policy.yaml " <<<"$0"' "$conffiles"
 
@@ -126,6 +126,26 @@ check "the journal shows the start-up" grep -q "listening on https://0.0.0.0:$PO
 check "the API key is not in the journal" bash -c '! grep -qF "$0" <<<"$1"' "$KEY" "$journal"
 req POST /chat -H "X-API-Key: wrong-key-0123456789" -d '{"message":"hi"}'
 check "a wrong key is refused" status_is 401
+
+echo "== the SMART collector: a root timer whose files the service reads"
+check "homelab-assistant-smart.timer is installed, enabled and active" \
+  [ "$(C systemctl is-enabled homelab-assistant-smart.timer) $(C systemctl is-active homelab-assistant-smart.timer)" = "enabled active" ]
+check "the collector is installed" C test -x /usr/libexec/homelab-assistant/homelab-assistant-smart-collect
+C systemctl start homelab-assistant-smart.service
+result=$(C systemctl show -p Result --value homelab-assistant-smart.service)
+check "the collector ran as its hardened oneshot service (result: $result)" [ "$result" = success ]
+check "its data directory is 0750 root:homelab-assistant" \
+  [ "$(C stat -c '%a %U:%G' /var/lib/homelab-assistant/smart)" = "750 root:homelab-assistant" ]
+index=$ROOT/var/lib/homelab-assistant/smart/index.json
+if C test -x /usr/sbin/smartctl; then
+  check "the index says: no disks in this container (smartmontools installed as recommended)" \
+    bash -c 'jq -e "(.devices | length) == 0 and .error == \"\" and .collected_at > 0" "$0" >/dev/null' "$index"
+else
+  check "the index says smartctl is missing" bash -c 'jq -e ".error | test(\"smartctl is not installed\")" "$0" >/dev/null' "$index"
+fi
+req POST /v1/tools/smart.disks -H "X-API-Key: $KEY"
+check "the service reads it: smart.disks, collected, no disks" \
+  bash -c '[ "$0" = 200 ] && jq -e ".result.collected == true and .result.count == 0" "$1" >/dev/null' "$STATUS" "$BODY_FILE"
 
 echo "== upgrade keeps edited conffiles, the key and the certificate"
 sed -i 's/^  requests: 60 .*/  requests: 99                 # edited by the administrator/' "$ROOT/etc/homelab-assistant/config.yaml"

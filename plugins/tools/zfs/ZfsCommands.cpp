@@ -79,6 +79,11 @@ std::string ZfsCommands::output(const std::vector<std::string>& argv, uint64_t d
     switch (r.outcome) {
         case CommandResult::Outcome::Exited:
             if (r.exitCode == 0) return std::move(r.out);
+            if (r.err.find("/dev/zfs") != std::string::npos) {
+                // The hardened service's private /dev has no ZFS control device unless opted in.
+                throw Error(HA_ERR_UNAVAILABLE, r.describe(name) + " (the assistant's service needs /dev/zfs: install "
+                                                "/usr/share/doc/homelab-assistant/examples/zfs-access.conf, see the README)");
+            }
             throw Error(HA_ERR_UNAVAILABLE, r.describe(name));
         case CommandResult::Outcome::TimedOut:
             throw Error(HA_ERR_TIMEOUT, name + " did not finish within " +
