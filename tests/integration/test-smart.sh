@@ -102,6 +102,7 @@ echo "-- the answers interface on these results"
 SETTINGS="{\"data_dir\":\"$DATA\"}"
 RESULT=$(jq -c .result "$WORK/disks.json")
 "$PROBE" "$PLUGINS/tool-smart.so" "$SETTINGS" checks "{\"results\":[{\"capability\":\"smart.disks\",\"arguments\":{},\"status\":\"ok\",\"result\":$RESULT}]}" >"$WORK/checks.json"
+check "answers_probe checks: exit 0" [ $? = 0 ]
 sev() { jq -r --arg s "$1" --arg c "$2" '.findings[] | select(.subject == $s and .check == $c) | .severity' "$WORK/checks.json"; }
 check "checks: the failing sdc is critical" [ "$(sev sdc smart.health)" = critical ]
 check "checks: sdc's sectors are a warning" [ "$(sev sdc smart.sectors)" = warning ]
@@ -114,7 +115,7 @@ q='{"text":" is sdc ok ","question":"Is sdc ok?","words":["is","sdc","ok"],"subj
 check "match: 'Is sdc ok?' -> smart.disk sdc (a disk the collector found)" [ "$("$PROBE" "$PLUGINS/tool-smart.so" "$SETTINGS" match "$q" | jq -c '[.matches[0].capability, .matches[0].arguments]')" = '["smart.disk",{"disk":"sdc"}]' ]
 answer=$("$PROBE" "$PLUGINS/tool-smart.so" "$SETTINGS" summarize "{\"text\":\" how hot are my drives \",\"question\":\"How hot are my drives?\",\"words\":[\"how\",\"hot\",\"are\",\"my\",\"drives\"],\"capability\":\"smart.disks\",\"arguments\":{},\"status\":\"ok\",\"result\":$RESULT}" | jq -r .text)
 check "summary: the temperatures" grep -q "sdb (WDC WD140EDFZ-11A0VA0): 32 °C" <<<"$answer"
-ha_stop "$PID"
+check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 echo "== no data yet, stale data"
 jq '.collected_at -= 7200' "$DATA/index.json" >"$DATA/index.old" && mv "$DATA/index.old" "$DATA/index.json"
@@ -128,7 +129,7 @@ ha_start smart2 "plugins:
       max_age_minutes: 60" API_KEY="$KEY" || exit 1
 req POST /v1/tools/smart.disks "${AUTH[@]}"
 check "two-hour-old data with a 60 min limit: stale" expect_jq '.result.stale == true and .result.age_seconds >= 7200' "$BODY_FILE"
-ha_stop "$PID"
+check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 ha_start smart3 "plugins:
   directory: $PLUGINS
   settings:
@@ -139,6 +140,6 @@ check "never collected: 200 with collected false" expect_jq '.result.collected =
 check "never collected: names the timer to enable" bash -c 'jq -r .result.reason "$0" | grep -q "systemctl enable --now homelab-assistant-smart.timer"' "$BODY_FILE"
 req POST /v1/tools/smart.disk "${AUTH[@]}" -d '{"disk":"sda"}'
 check "never collected: smart.disk is 503" status_is 503
-ha_stop "$PID"
+check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 finish

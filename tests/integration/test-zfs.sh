@@ -124,6 +124,7 @@ echo "-- the answers interface on these real results"
 SETTINGS="{\"zpool_path\":\"$ZPOOL\",\"zfs_path\":\"$ZFS\"}"
 RESULT=$(jq -c .result "$WORK/pools.json")
 "$PROBE" "$PLUGINS/tool-zfs.so" "$SETTINGS" checks "{\"results\":[{\"capability\":\"zfs.pools\",\"arguments\":{},\"status\":\"ok\",\"result\":$RESULT}]}" >"$WORK/checks.json"
+check "answers_probe checks: exit 0" [ $? = 0 ]
 finding() { jq -r --arg s "$1" --arg c "$2" '.findings[] | select(.subject == $s and .check == $c) | .severity' "$WORK/checks.json"; }
 check "checks: $DEG DEGRADED -> critical" [ "$(finding "$DEG" zfs.pool_state)" = critical ]
 check "checks: $CK checksum errors -> warning" [ "$(finding "$CK" zfs.vdev_errors)" = warning ]
@@ -163,7 +164,7 @@ check "one zpool list and one zpool status for six calls" [ "$(grep -c '^zpool l
 sleep 3.2
 req POST /v1/tools/zfs.pools "${AUTH[@]}"
 check "after cache_seconds the commands run again" [ "$(grep -c '^zpool status' "$WORK/calls.log")" = 2 ]
-ha_stop "$PID"
+check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 echo "== hostile: zpool missing, hanging, flooding"
 cat >"$WRAP/hang" <<EOF
@@ -193,7 +194,7 @@ check "zpool missing: zfs.pools answers 200" status_is 200
 check "zpool missing: says ZFS is not installed" bash -c 'jq -e ".result.installed == false and (.result.reason | test(\"no zpool command at /nonexistent/sbin/zpool\"))" "$0" >/dev/null' "$BODY_FILE"
 req POST /v1/tools/zfs.pool "${AUTH[@]}" -d '{"pool":"tank"}'
 check "zpool missing: zfs.pool is 503 'ZFS is not installed'" bash -c '[ "$0" = 503 ] && grep -q "ZFS is not installed (no zpool command at /nonexistent/sbin/zpool)" "$1"' "$STATUS" "$BODY_FILE"
-ha_stop "$PID"
+check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 rm -rf "$WORK/hostile/audit.jsonl"
 ha_start hostile "plugins:
@@ -215,7 +216,7 @@ for i in $(seq 1 50); do state=$(awk '{print $3}' "/proc/$child/stat" 2>/dev/nul
 check "zpool hanging: and the sleep it started (pid $child) with it (${state:-gone})" bash -c '[ -z "$0" ] || [ "$0" = Z ]' "$state"
 req GET /health
 check "zpool hanging: the server still answers" status_is 200
-ha_stop "$PID"
+check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 ha_start hostile "plugins:
   directory: $PLUGINS
@@ -230,6 +231,6 @@ check "zpool flooding: 503 within 3 s (${ms} ms)" bash -c '[ "$0" = 503 ] && [ "
 check "zpool flooding: the error names the bound" body_has "printed more than 65536 bytes (max_output_bytes)"
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")
 check "zpool flooding: the server's memory stayed small (${rss} kB)" [ "${rss:-999999}" -lt 200000 ]
-ha_stop "$PID"
+check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 finish
