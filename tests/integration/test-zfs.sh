@@ -19,7 +19,23 @@ POOLS_SCRIPT=$SOURCE/../shared/zfs-pools.sh
 POOL_DIR=/tmp/ha-zfs-$$
 export ZP_PREFIX=hz$$  # names of our own: other pools on the machine's zfs-fuse stay untouched
 OK=${ZP_PREFIX}ok DEG=${ZP_PREFIX}deg CK=${ZP_PREFIX}cksum
-pools_down() { ZP_PREFIX=$ZP_PREFIX "$POOLS_SCRIPT" down "$POOL_DIR" >/dev/null 2>&1 || true; rm -rf "$POOL_DIR"; ha_cleanup; }
+# zfs-fuse sometimes calls a pool busy for a moment after heavy use: try again, bounded.
+destroy_pools() {
+  local i p left
+  for i in $(seq 1 20); do
+    left=$(/sbin/zpool list -H -o name 2>/dev/null | grep "^$ZP_PREFIX" || true)
+    [ -z "$left" ] && break
+    for p in $left; do /sbin/zpool destroy -f "$p" >/dev/null 2>&1 || true; done
+    sleep 0.5
+  done
+}
+# Then the script's own teardown: it stops the zfs-fuse daemon only if it started it.
+pools_down() {
+  destroy_pools
+  ZP_PREFIX=$ZP_PREFIX "$POOLS_SCRIPT" down "$POOL_DIR" >/dev/null 2>&1 || true
+  rm -rf "$POOL_DIR"
+  ha_cleanup
+}
 trap pools_down EXIT
 trap 'exit 1' TERM INT
 
@@ -233,4 +249,6 @@ rss=$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")
 check "zpool flooding: the server's memory stayed small (${rss} kB)" [ "${rss:-999999}" -lt 200000 ]
 check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
+destroy_pools
+check "no test pool is left behind" [ -z "$(/sbin/zpool list -H -o name 2>/dev/null | grep "^$ZP_PREFIX")" ]
 finish
