@@ -1,7 +1,9 @@
 #!/bin/bash
 # Benchmarks: prints figures, checks nothing. Builds an optimised tree (build-bench/), then
 #  1. the cost of one tool call through the gate and the plugin ABI (bench_tools), and of each
-#     truenas capability against the fake middleware (tests/fake-truenas), cached and not;
+#     truenas capability against the fake middleware (tests/fake-truenas), cached and not, of the
+#     zfs plugin (real zfs-fuse pools when they can run here; cached, and uncached: the commands)
+#     and the smart plugin (recorded smartctl outputs in a collector directory);
 #  2. HTTPS throughput and latency of the real server with wrk on 127.0.0.1, keep-alive, with
 #     more connections (64) than request threads (32): /health, a direct tool call, and /chat
 #     answered offline (each one written to the audit log);
@@ -16,10 +18,39 @@ SECONDS_PER_RUN=${1:-10}
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk \
-  ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server >/dev/null
+  ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart >/dev/null
 
 echo "== tool call through policy, schema, call thread and C ABI ($(nproc) cores)"
 "$BUILD/tests/bench_tools" "$BUILD/ha-plugins" 2000
+
+# zfs and smart: a burst of questions is served from the plugins' caches; the commands behind
+# zfs are measured apart (cache_seconds 0).
+(
+  DATA=$(mktemp -d /tmp/ha-bench-data-XXXXXX)
+  POOLS=/tmp/ha-bench-zfs-$$
+  export ZP_PREFIX=hb$$
+  POOLS_SCRIPT=$ROOT/../shared/zfs-pools.sh
+  [ -x "$POOLS_SCRIPT" ] || POOLS_SCRIPT=$ROOT/tests/zfs/zfs-pools.sh
+  trap '"$POOLS_SCRIPT" down "$POOLS" >/dev/null 2>&1; rm -rf "$DATA" "$POOLS"' EXIT
+  entries=
+  for f in sdb_sat:ata-hdd-wdc-wd140edfz sdc_usbjmicron:ata-hdd-failing-hitachi nvme0_nvme:nvme-force-mp510 sda_sat:ata-hdd-standby; do
+    sed '/^#/d' "$ROOT/tests/fixtures/smart/${f#*:}.json" >"$DATA/${f%%:*}.json"
+    dev=${f%%_*}; type=${f%%:*}; type=${type#*_}
+    entries="${entries:+$entries,}{\"name\":\"/dev/$dev\",\"type\":\"$type\",\"file\":\"${f%%:*}.json\",\"exit_status\":0}"
+  done
+  printf '{"format":1,"collected_at":%s,"smartctl":"recorded","error":"","devices":[%s]}\n' "$(date +%s)" "$entries" >"$DATA/index.json"
+  calls=(smart.disks 'smart.disk={"disk":"sdc"}')
+  if "$POOLS_SCRIPT" up "$POOLS" >/dev/null 2>&1; then
+    calls+=(zfs.pools "zfs.pool={\"pool\":\"${ZP_PREFIX}cksum\"}" zfs.datasets)
+  else
+    echo "   (zfs-fuse cannot run here: no zfs figures)"
+  fi
+  echo "== zfs and smart, served from their caches (cache_seconds 5)"
+  HA_BENCH_SETTINGS="{\"smart\":{\"data_dir\":\"$DATA\"}}" "$BUILD/tests/bench_tools" "$BUILD/ha-plugins" 2000 "${calls[@]}"
+  echo "== the same uncached (cache_seconds 0): reading the files, running zpool/zfs"
+  HA_BENCH_SETTINGS="{\"smart\":{\"data_dir\":\"$DATA\",\"cache_seconds\":0},\"zfs\":{\"cache_seconds\":0}}" \
+    "$BUILD/tests/bench_tools" "$BUILD/ha-plugins" 50 "${calls[@]}"
+)
 
 WORK=$(mktemp -d /tmp/ha-bench-XXXXXX)
 PID=

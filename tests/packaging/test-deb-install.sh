@@ -97,6 +97,26 @@ check "the API key is not in the journal" bash -c '! grep -qF "$0" <<<"$1"' "$KE
 req POST /chat -H "X-API-Key: wrong-key-0123456789" -d '{"message":"hi"}'
 check "a wrong key is refused" status_is 401
 
+echo "== the SMART collector: a root timer whose files the service reads"
+check "homelab-assistant-smart.timer is installed, enabled and active" \
+  [ "$(C systemctl is-enabled homelab-assistant-smart.timer) $(C systemctl is-active homelab-assistant-smart.timer)" = "enabled active" ]
+check "the collector is installed" C test -x /usr/libexec/homelab-assistant/homelab-assistant-smart-collect
+C systemctl start homelab-assistant-smart.service
+result=$(C systemctl show -p Result --value homelab-assistant-smart.service)
+check "the collector ran as its hardened oneshot service (result: $result)" [ "$result" = success ]
+check "its data directory is 0750 root:homelab-assistant" \
+  [ "$(C stat -c '%a %U:%G' /var/lib/homelab-assistant/smart)" = "750 root:homelab-assistant" ]
+index=$ROOT/var/lib/homelab-assistant/smart/index.json
+if C test -x /usr/sbin/smartctl; then
+  check "the index says: no disks in this container (smartmontools installed as recommended)" \
+    bash -c 'jq -e "(.devices | length) == 0 and .error == \"\" and .collected_at > 0" "$0" >/dev/null' "$index"
+else
+  check "the index says smartctl is missing" bash -c 'jq -e ".error | test(\"smartctl is not installed\")" "$0" >/dev/null' "$index"
+fi
+req POST /v1/tools/smart.disks -H "X-API-Key: $KEY"
+check "the service reads it: smart.disks, collected, no disks" \
+  bash -c '[ "$0" = 200 ] && jq -e ".result.collected == true and .result.count == 0" "$1" >/dev/null' "$STATUS" "$BODY_FILE"
+
 echo "== upgrade keeps edited conffiles, the key and the certificate"
 sed -i 's/^  requests: 60 .*/  requests: 99                 # edited by the administrator/' "$ROOT/etc/homelab-assistant/config.yaml"
 cert_before=$(sha256sum <"$ROOT/etc/homelab-assistant/tls/cert.pem")

@@ -43,8 +43,11 @@ chat "Did any service crash recently?"
 expect_status "crash question: 200" 200
 expect_jq "crash question: asked docker" '.tool_calls_made == ["docker.crashes"]'
 
+chat "Is my UPS on battery?"
+expect_jq "a question nothing here answers: said plainly" '.message | test("nothing on this server reports .battery.")'
+expect_jq "and nothing ran" '.tool_calls_made == []'
 chat "Is my ZFS pool healthy?"
-expect_jq "a question nothing here answers: said plainly" '.message | test("nothing on this server reports .zfs. or .pool.")'
+expect_jq "a question only a denied plugin answers: the policy is named" '.message | test("the policy does not allow .zfs.pools.")'
 expect_jq "and nothing ran" '.tool_calls_made == []'
 check "the server stops cleanly" ha_stop "$PID"
 finish
