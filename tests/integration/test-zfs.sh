@@ -180,6 +180,17 @@ check "one zpool list and one zpool status for six calls" [ "$(grep -c '^zpool l
 sleep 3.2
 req POST /v1/tools/zfs.pools "${AUTH[@]}"
 check "after cache_seconds the commands run again" [ "$(grep -c '^zpool status' "$WORK/calls.log")" = 2 ]
+
+echo "-- the offline assistant answers from the real pools"
+chat "Is my pool healthy?"
+expect_jq "pool health: the zfs plugin answers" '.tool_calls_made | index("zfs.pools") != null'
+expect_grep "pool health: $DEG is DEGRADED, with the offline file" "$DEG is DEGRADED: mirror-0 DEGRADED and $POOL_DIR/deg2.img OFFLINE" <(answer)
+chat "when did the last scrub run?"
+expect_grep "last scrub: $CK's scrub with its date" "$CK: last scrub finished $(TZ=UTC date -d "$scrub_end" '+%Y-%m-%d %H:%M') UTC" <(answer)
+chat "Is everything running correctly?"
+expect_grep "health: the verdict first" "^[0-9]+ problems?: " <(answer)
+expect_grep "health: the degraded pool is the first problem" "^[0-9]+ problems?: [^.]*$DEG" <(answer)
+expect_grep "health: the checksum errors are a problem too" "^[0-9]+ problems?: .*$CK" <(answer)
 check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 echo "== hostile: zpool missing, hanging, flooding"
