@@ -28,7 +28,6 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
     const uint64_t start = Deadline::nowNs();
     requestId_ = newRequestId();
     client_ = request.clientAddress().host().toString();
-    hasBody_ = requestHasBody(request);
     response.set("X-Request-Id", requestId_);
     try {
         handle(request, response);
@@ -45,13 +44,10 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
     } catch (const Poco::Exception&) {
         path = "(invalid URI)";
     }
-    accessLog().information(client_ + " \"" + request.getMethod() + " " + text::sanitizeForLog(path, 200) + "\" " +
+    accessLog().information(client_ + " \"" + text::sanitizeForLog(request.getMethod(), 32) + " " +
+                            text::sanitizeForLog(path, 200) + "\" " +
                             std::to_string(status_) + " " + text::formatNumber(elapsedMs(start), 2) + " ms id=" +
                             requestId_);
-}
-
-bool ApiHandler::requestHasBody(HTTPServerRequest& request) const {
-    return request.getChunkedTransferEncoding() || (request.hasContentLength() && request.getContentLength64() > 0);
 }
 
 void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& response) {
@@ -86,20 +82,15 @@ std::string ApiHandler::readBody(HTTPServerRequest& request) {
     if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
         throw HttpError(413, tooLarge);
     }
+    // The connection layer has read the whole body (at most max_body_bytes) before the handler
+    // runs, so this only copies it out of memory.
     std::string body;
-    // RFC 9112: without Content-Length or chunked encoding a request has no body. (Poco would
-    // otherwise read until the client closes the connection.)
-    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) {
-        bodyConsumed_ = true;
-        return body;
-    }
     std::istream& in = request.stream();
     char buf[8192];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         body.append(buf, static_cast<size_t>(in.gcount()));
         if (body.size() > limit) throw HttpError(413, tooLarge);
     }
-    bodyConsumed_ = true;
     return body;
 }
 
@@ -138,8 +129,6 @@ void ApiHandler::writeAudit(const json::Object::Ptr& record, const std::string& 
 void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body) {
     if (response.sent()) return;
     status_ = status;
-    // An unread body would be parsed as the next request: close the connection instead.
-    if (hasBody_ && !bodyConsumed_) response.setKeepAlive(false);
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentType("application/json; charset=utf-8");
     response.set("Cache-Control", "no-store");
