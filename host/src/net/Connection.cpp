@@ -80,10 +80,14 @@ void Connection::onEvent(uint32_t events) {
         case Phase::Dispatched:
             // The request is complete: input waits in the kernel until the response is done
             // (edge-triggered, so nothing spins). A FIN now means the client left.
+            if ((events & EPOLLIN) != 0) inputDrained_ = false;
             if ((events & EPOLLRDHUP) != 0 && exchange_) exchange_->peerClosed();
             if ((events & EPOLLOUT) != 0) flush();
             break;
-        case Phase::Flushing: flush(); break;
+        case Phase::Flushing:
+            if ((events & EPOLLIN) != 0) inputDrained_ = false;
+            flush();
+            break;
         case Phase::Lingering: linger(); break;
         case Phase::Closed: break;
     }
@@ -144,6 +148,9 @@ void Connection::startTls() {
         return;
     }
     SSL_set_accept_state(ssl_);
+    BIO* socketBio = SSL_get_rbio(ssl_);
+    BIO_set_callback_arg(socketBio, reinterpret_cast<char*>(this));
+    BIO_set_callback_ex(socketBio, &Connection::observeRead);
     // Partial writes let one response be written across several readiness events; read-ahead
     // takes whole records (often the whole request) in one read(2); released buffers keep an
     // idle keep-alive connection at a few hundred bytes of TLS state instead of ~34 KiB.
@@ -151,6 +158,14 @@ void Connection::startTls() {
     SSL_set_read_ahead(ssl_, 1);
     phase_ = Phase::Handshake;
     handshake();
+}
+
+long Connection::observeRead(BIO* bio, int oper, const char*, size_t len, int, long, int ret, size_t* processed) {
+    if (oper == (BIO_CB_READ | BIO_CB_RETURN)) {
+        auto* self = reinterpret_cast<Connection*>(BIO_get_callback_arg(bio));
+        self->inputDrained_ = ret <= 0 || processed == nullptr || *processed < len;
+    }
+    return ret;
 }
 
 bool Connection::tlsFailed(int result, const char* during) {
@@ -342,7 +357,8 @@ void Connection::afterResponse(bool keepAlive) {
         return;
     }
     enterIdle();
-    readRequest();  // a pipelined request may be waiting (edge-triggered: nobody else will look)
+    // A pipelined request may already be here, and edge-triggered epoll will not say so again.
+    if (!stash_.empty() || !inputDrained_ || SSL_has_pending(ssl_) == 1) readRequest();
 }
 
 void Connection::enterIdle() {

@@ -92,6 +92,13 @@ private:
     bool keepAliveAfterFlush_ = false;
     size_t lingered_ = 0;
     bool tlsBroken_ = false;
+    // The last read(2) under TLS returned less than it asked for (or nothing): the kernel had no
+    // more input then, and any input since has raised a new edge. Spares a read that would
+    // only return EAGAIN after each response.
+    bool inputDrained_ = false;
+
+    static long observeRead(BIO* bio, int oper, const char* argp, size_t len, int argi, long argl, int ret,
+                            size_t* processed);
 };
 
 }  // namespace ha::net

@@ -88,30 +88,32 @@ void EventLoop::join() {
 
 // ---- cross-thread
 
+// A loop that is awake runs everything posted before it next sleeps (it checks the queues after
+// announcing polling_), so only a sleeping one costs the eventfd write. Sequentially consistent:
+// either the poster sees polling_, or the loop sees the posted item.
 void EventLoop::post(std::shared_ptr<Exchange> exchange) {
-    bool wake;
+    bool first;
     {
         std::lock_guard<std::mutex> lock(postMutex_);
-        wake = postedExchanges_.empty() && postedTasks_.empty();
+        first = postedExchanges_.empty() && postedTasks_.empty();
         postedExchanges_.push_back(std::move(exchange));
     }
-    if (wake) {
-        const uint64_t one = 1;
-        [[maybe_unused]] const ssize_t n = ::write(wakeFd_, &one, sizeof one);
-    }
+    if (first && polling_.load()) wake();
 }
 
 void EventLoop::post(std::function<void()> task) {
-    bool wake;
+    bool first;
     {
         std::lock_guard<std::mutex> lock(postMutex_);
-        wake = postedExchanges_.empty() && postedTasks_.empty();
+        first = postedExchanges_.empty() && postedTasks_.empty();
         postedTasks_.push_back(std::move(task));
     }
-    if (wake) {
-        const uint64_t one = 1;
-        [[maybe_unused]] const ssize_t n = ::write(wakeFd_, &one, sizeof one);
-    }
+    if (first && polling_.load()) wake();
+}
+
+void EventLoop::wake() {
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(wakeFd_, &one, sizeof one);
 }
 
 void EventLoop::beginDrain() {
@@ -127,7 +129,7 @@ void EventLoop::beginDrain() {
 
 void EventLoop::finish() {
     finishing_.store(true, std::memory_order_relaxed);
-    post([] {});
+    wake();
 }
 
 // ---- the loop
@@ -137,7 +139,14 @@ void EventLoop::run() {
     pthread_setname_np(pthread_self(), name.c_str());
     epoll_event events[kMaxEvents];
     while (!finishing_.load(std::memory_order_relaxed)) {
-        const int n = ::epoll_wait(epollFd_, events, kMaxEvents, pollTimeoutMs());
+        polling_.store(true);
+        bool posted;
+        {
+            std::lock_guard<std::mutex> lock(postMutex_);
+            posted = !postedExchanges_.empty() || !postedTasks_.empty();
+        }
+        const int n = ::epoll_wait(epollFd_, events, kMaxEvents, posted ? 0 : pollTimeoutMs());
+        polling_.store(false);
         nowMs_ = monotonicMs();
         if (n < 0 && errno != EINTR) {
             log().critical(std::string("event loop: epoll_wait failed: ") + std::strerror(errno));
@@ -165,7 +174,10 @@ void EventLoop::run() {
     publishIdle();
 }
 
-int EventLoop::pollTimeoutMs() const {
+int EventLoop::pollTimeoutMs() {
+    // While requests wait for a worker, look again in a millisecond: if every awake worker is
+    // stuck in a slow handler, the pool wakes another one.
+    if (server_.workers().wakeIfStalled()) return 1;
     uint64_t next = nowMs_ + 1000;
     for (const DeadlineList* l : {&handshakes_, &requests_, &idles_, &writes_, &lingers_}) {
         if (l->front() != nullptr) next = std::min(next, l->front()->deadlineMs);

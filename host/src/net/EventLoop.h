@@ -78,8 +78,9 @@ private:
     void admit(int fd, const sockaddr_storage& peer, socklen_t peerLength);
     void refuseFast(int fd, const char* why);
     void runPosted();
+    void wake();
     void expireDeadlines();
-    int pollTimeoutMs() const;
+    int pollTimeoutMs();
     void closeAll(bool idleAndNewOnly);
     void publishIdle();
 
@@ -112,6 +113,7 @@ private:
     std::mutex postMutex_;
     std::vector<std::shared_ptr<Exchange>> postedExchanges_;
     std::vector<std::function<void()>> postedTasks_;
+    std::atomic<bool> polling_{false};  // in (or entering) epoll_wait: posts must wake it
     std::atomic<bool> draining_{false};
     std::atomic<bool> finishing_{false};
 };

@@ -7,6 +7,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerParams.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -43,6 +44,12 @@ ServerSettings settingsWithinFileLimit(const ServerConfig& config) {
     return s;
 }
 
+// Workers kept awake for CPU-bound work: the cores the event loops leave free (at least one).
+size_t eagerWorkers(const ServerSettings& s) {
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    return std::min(s.workerThreads, cores > s.ioThreads ? cores - s.ioThreads : 1);
+}
+
 }  // namespace
 
 Server::Server(const ServerConfig& config, SSL_CTX* tls, Poco::Net::HTTPRequestHandlerFactory::Ptr factory)
@@ -51,7 +58,7 @@ Server::Server(const ServerConfig& config, SSL_CTX* tls, Poco::Net::HTTPRequestH
       listen_(config.listen, static_cast<int>(std::min<size_t>(settings_.maxConnections, 4096))),
       limits_(settings_.maxConnections, settings_.maxConnectionsPerAddress),
       runner_(std::move(factory), paramsFor(settings_)),
-      workers_(settings_.workerThreads, settings_.maxQueued,
+      workers_(settings_.workerThreads, settings_.maxQueued, eagerWorkers(settings_),
                [this](const std::shared_ptr<Exchange>& exchange) { runner_.run(exchange); }) {
     for (size_t i = 0; i < settings_.ioThreads; ++i) {
         loops_.push_back(std::make_unique<EventLoop>(*this, i, listen_.fd()));

@@ -10,24 +10,30 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <string_view>
 
 namespace ha::net {
 
 namespace {
 
-bool iequals(const std::string& a, const char* b) {
-    size_t i = 0;
-    for (; i < a.size() && b[i] != '\0'; ++i) {
+// `lower` is lower case.
+bool iequals(const std::string& a, std::string_view lower) {
+    if (a.size() != lower.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
         const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] + 32) : a[i];
-        const char y = (b[i] >= 'A' && b[i] <= 'Z') ? static_cast<char>(b[i] + 32) : b[i];
-        if (x != y) return false;
+        if (x != lower[i]) return false;
     }
-    return i == a.size() && b[i] == '\0';
+    return true;
 }
 
 // Header text from a handler cannot split the response: CR, LF and NUL become spaces.
 void appendHeaderText(std::string& out, const std::string& text) {
-    for (char c : text) out += (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
+    const size_t start = out.size();
+    out.append(text);
+    for (size_t i = start; i < out.size(); ++i) {
+        const char c = out[i];
+        if (static_cast<unsigned char>(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0')) out[i] = ' ';
+    }
 }
 
 }  // namespace
@@ -51,7 +57,7 @@ std::string ServerResponse::head(uint64_t contentLength) {
     std::string reason = getReason();
     if (reason.empty() || (status != 200 && reason == "OK")) reason = std::string(ErrorResponse::reason(status));
     std::string h;
-    h.reserve(320);
+    h.reserve(512);
     h += "HTTP/1.1 ";
     h += std::to_string(status);
     h += ' ';
