@@ -320,6 +320,7 @@ static int raw(int plain, const char *source, int seconds) {
     char *in = malloc(cap);
     int64_t end = now_ms() + (int64_t)seconds * 1000;
     SSL *ssl = NULL;
+    int result = 0;
     struct pollfd p;
     struct in_addr src;
     int fd;
@@ -330,24 +331,33 @@ static int raw(int plain, const char *source, int seconds) {
         inLen += (size_t)n;
         if (inLen == cap) {
             char *bigger = realloc(in, cap * 2);
-            if (bigger == NULL) return 1;
+            if (bigger == NULL) {
+                free(in);
+                return 1;
+            }
             in = bigger;
             cap *= 2;
         }
     }
     if (source != NULL) {
-        if (inet_pton(AF_INET, source, &src) != 1) return 2;
+        if (inet_pton(AF_INET, source, &src) != 1) {
+            free(in);
+            return 2;
+        }
         from = ntohl(src.s_addr);
     }
     fd = open_socket(from);
     if (fd < 0) {
         perror("connect");
+        free(in);
         return 1;
     }
     p.fd = fd;
     p.events = POLLOUT;
     if (poll(&p, 1, 5000) != 1) {
         fprintf(stderr, "connect: timed out\n");
+        close(fd);
+        free(in);
         return 1;
     }
     {
@@ -356,6 +366,8 @@ static int raw(int plain, const char *source, int seconds) {
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err != 0) {
             fprintf(stderr, "connect: %s\n", strerror(err));
+            close(fd);
+            free(in);
             return 1;
         }
     }
@@ -369,6 +381,9 @@ static int raw(int plain, const char *source, int seconds) {
             e = SSL_get_error(ssl, r);
             if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || now_ms() >= end) {
                 fprintf(stderr, "TLS handshake failed\n");
+                SSL_free(ssl);
+                close(fd);
+                free(in);
                 return 1;
             }
             p.events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
@@ -395,11 +410,12 @@ static int raw(int plain, const char *source, int seconds) {
         }
     }
     free(in);
+    in = NULL;
     for (;;) {
         int64_t left = end - now_ms();
         if (left <= 0) {
-            fflush(stdout);
-            return 3; /* still open */
+            result = 3; /* still open */
+            break;
         }
         if (ssl != NULL) {
             int r = SSL_read(ssl, buf, sizeof buf);
@@ -423,7 +439,7 @@ static int raw(int plain, const char *source, int seconds) {
     fflush(stdout);
     if (ssl != NULL) SSL_free(ssl);
     close(fd);
-    return 0;
+    return result;
 }
 
 static int usage(void) {
@@ -463,13 +479,16 @@ int main(int argc, char **argv) {
     if (g.ctx == NULL) return 1;
     SSL_CTX_set_verify(g.ctx, SSL_VERIFY_NONE, NULL); /* loopback test peer, self-signed */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (strcmp(argv[1], "attack") == 0) {
-        if (seconds < 1 || seconds > 3600) return usage();
-        return attack(seconds, counts);
+    {
+        int rc;
+        if (strcmp(argv[1], "attack") == 0 && seconds >= 1 && seconds <= 3600) {
+            rc = attack(seconds, counts);
+        } else if (strcmp(argv[1], "raw") == 0 && timeout >= 1 && timeout <= 600) {
+            rc = raw(plain, source, timeout);
+        } else {
+            rc = usage();
+        }
+        SSL_CTX_free(g.ctx);
+        return rc;
     }
-    if (strcmp(argv[1], "raw") == 0) {
-        if (timeout < 1 || timeout > 600) return usage();
-        return raw(plain, source, timeout);
-    }
-    return usage();
 }

@@ -56,7 +56,10 @@ expect_refusal() {  # expect_refusal WHAT STATUS TEXT: one JSON error, then the 
 H="Host: 127.0.0.1$CRLF"
 
 echo "== main server"
-ha_start main "plugins:
+# 1024 clients connect at once below. A release build does their TLS handshakes in about 1.5 s;
+# under a sanitizer on two busy cores they take 10 s or more, past the default 10 s handshake
+# deadline, which would (rightly) close the last ones.
+HA_SERVER_YAML="  handshake_timeout: 60" ha_start main "plugins:
   directory: $PLUGINS" API_KEY="$KEY" RATE_LIMIT_REQUESTS=1000000 || exit 1
 MAIN_PID=$PID MAIN_LOG=$LOG
 PORT=${URL##*:}
@@ -146,9 +149,11 @@ req GET /health
 check "the first instance still answers" status_is 200
 
 echo "-- 1024 keep-alive clients (wrk)"
-wrk -t2 -c1024 -d6s --timeout 10s "$URL/health" >"$WORK/wrk.out" 2>&1
+# 20 s: under a sanitizer each TLS handshake costs ~6 ms of CPU, 1024 of them over 6 s.
+wrk -t2 -c1024 -d20s --timeout 10s "$URL/health" >"$WORK/wrk.out" 2>&1
 sed 's/^/       /' "$WORK/wrk.out"
-check "wrk ran requests" grep -qE "^ +[0-9]+ requests in" "$WORK/wrk.out"
+served=$(awk '/requests in/ { print $1 }' "$WORK/wrk.out")
+check "every connection was served (${served:-0} answers)" [ "${served:-0}" -ge 1024 ]
 check "no socket errors (connect, read, write, timeout)" bash -c '! grep -q "Socket errors" "$0"' "$WORK/wrk.out"
 check "no non-2xx answers" bash -c '! grep -q "Non-2xx" "$0"' "$WORK/wrk.out"
 check "no connection was refused" bash -c '! grep -q "refused .* connection" "$0"' "$MAIN_LOG"

@@ -1,10 +1,10 @@
 #include "http/ApiHandler.h"
 
+#include "net/RequestLogText.h"
 #include "util/Deadline.h"
 #include "util/Text.h"
 
 #include <Poco/Logger.h>
-#include <Poco/URI.h>
 
 #include <cstdio>
 #include <random>
@@ -38,14 +38,9 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
         Poco::Logger::get("http").error("request " + requestId_ + " failed: " + text::sanitizeForLog(e.what()));
         sendError(response, 500, "internal error (request " + requestId_ + ")");
     }
-    std::string path;
-    try {
-        path = Poco::URI(request.getURI()).getPath();
-    } catch (const Poco::Exception&) {
-        path = "(invalid URI)";
-    }
-    accessLog().information(client_ + " \"" + text::sanitizeForLog(request.getMethod(), 32) + " " +
-                            text::sanitizeForLog(path, 200) + "\" " +
+    // Method and path as safe log text: percent-decoded, control bytes replaced, capped.
+    accessLog().information(client_ + " \"" + net::RequestLogText::method(request.getMethod()) + " " +
+                            net::RequestLogText::path(request.getURI()) + "\" " +
                             std::to_string(status_) + " " + text::formatNumber(elapsedMs(start), 2) + " ms id=" +
                             requestId_);
 }

@@ -35,7 +35,7 @@ std::string addressText(const sockaddr_storage& address, socklen_t length) {
 }  // namespace
 
 Connection::Connection(EventLoop& loop, int fd, const Exchange::Peer& peer, const AddressKey& key)
-    : loop_(loop), fd_(fd), peer_(peer), key_(key), parser_(loop.settings().parser) {}
+    : loop_(loop), fd_(fd), peer_(peer), key_(key), handshakeLink_(this, key), parser_(loop.settings().parser) {}
 
 Connection::~Connection() {
     if (ssl_ != nullptr) SSL_free(ssl_);
@@ -71,7 +71,7 @@ void Connection::onEvent(uint32_t events) {
     }
     switch (phase_) {
         case Phase::Detect: detect(); break;
-        case Phase::Handshake: handshake(); break;
+        case Phase::Handshake: loop_.handshakeQueue().push(handshakeLink_); break;
         case Phase::Idle:
         case Phase::Reading:
             if (outPos_ < out_.size()) flush();
@@ -157,7 +157,7 @@ void Connection::startTls() {
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
     SSL_set_read_ahead(ssl_, 1);
     phase_ = Phase::Handshake;
-    handshake();
+    loop_.handshakeQueue().push(handshakeLink_);  // the ClientHello is here: its (costly) turn comes fairly
 }
 
 long Connection::observeRead(BIO* bio, int oper, const char*, size_t len, int, long, int ret, size_t* processed) {
@@ -184,6 +184,7 @@ bool Connection::tlsFailed(int result, const char* during) {
 }
 
 void Connection::handshake() {
+    if (phase_ != Phase::Handshake) return;
     ERR_clear_error();
     const int r = SSL_do_handshake(ssl_);
     if (r == 1) {
@@ -416,6 +417,7 @@ void Connection::close() {
         exchange_.reset();
     }
     DeadlineList::unlink(*this);
+    loop_.handshakeQueue().remove(handshakeLink_);
     if (ssl_ != nullptr) {
         SSL_free(ssl_);
         ssl_ = nullptr;

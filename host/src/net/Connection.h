@@ -14,6 +14,7 @@
 #include "net/AddressKey.h"
 #include "net/DeadlineList.h"
 #include "net/Exchange.h"
+#include "net/HandshakeQueue.h"
 #include "net/HttpRequestParser.h"
 
 #include <openssl/ssl.h>
@@ -38,6 +39,9 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     void onEvent(uint32_t events);
+    // Runs the TLS handshake as far as the client's bytes allow (the loop calls it from its
+    // HandshakeQueue: the expensive steps are scheduled fairly between client addresses).
+    void handshake();
     // The deadline of the list it is in has passed.
     void onDeadline();
     // The worker queued response bytes (or finished): write them.
@@ -54,7 +58,6 @@ public:
 private:
     void detect();
     void startTls();
-    void handshake();
     void readRequest();
     // Feeds bytes to the parser; true when reading must stop (request complete or refused).
     bool consume(std::string_view data);
@@ -78,6 +81,7 @@ private:
     Phase phase_ = Phase::Detect;
     const Exchange::Peer peer_;
     const AddressKey key_;
+    HandshakeQueue::Link handshakeLink_;
 
     HttpRequestParser parser_;
     std::string stash_;  // bytes read past the current request (a pipelined next one)

@@ -3,6 +3,7 @@
 #include "net/Connection.h"
 #include "net/Exchange.h"
 #include "net/Server.h"
+#include "util/Deadline.h"
 
 #include <Poco/Logger.h>
 
@@ -25,8 +26,15 @@ namespace {
 Poco::Logger& log() { return Poco::Logger::get("http"); }
 
 constexpr int kMaxEvents = 256;
-constexpr int kAcceptBatch = 128;  // per readiness event, so one loop cannot starve its clients
+// Accepted per turn (cheap: the handshakes they bring are scheduled by the HandshakeQueue); the
+// listening socket is level-triggered, so the rest of the backlog is taken on the next turns.
+constexpr int kAcceptBatch = 64;
+// Handshake work per turn; beyond it the loop serves its other clients first and comes back.
+constexpr uint64_t kHandshakeBudgetNs = 5000000;
+// Deadlines handled per turn (256 slowloris clients started together expire together).
+constexpr int kMaxExpiriesPerTurn = 64;
 constexpr uint64_t kRefusalLogIntervalMs = 10000;
+constexpr uint64_t kStallWarningMs = 250;
 
 }  // namespace
 
@@ -152,6 +160,7 @@ void EventLoop::run() {
             log().critical(std::string("event loop: epoll_wait failed: ") + std::strerror(errno));
             break;
         }
+        const uint64_t started = nowMs_;
         for (int i = 0; i < n; ++i) {
             void* tag = events[i].data.ptr;
             if (tag == static_cast<const void*>(&listenFd_)) {
@@ -164,9 +173,11 @@ void EventLoop::run() {
             }
         }
         runPosted();
-        expireDeadlines();
+        moreWork_ = expireDeadlines();
+        moreWork_ = runHandshakes() || moreWork_;
         retired_.clear();
         publishIdle();
+        reportStall(started, n);
     }
     runPosted();
     closeAll(false);
@@ -174,10 +185,21 @@ void EventLoop::run() {
     publishIdle();
 }
 
+// Every client of this loop waited while one iteration ran: say so when it was long (a flood of
+// handshakes, a slow log sink ...), at most every 10 s.
+void EventLoop::reportStall(uint64_t startedMs, int events) {
+    const uint64_t took = monotonicMs() - startedMs;
+    if (took < kStallWarningMs || nowMs_ - lastStallLogMs_ < kRefusalLogIntervalMs) return;
+    lastStallLogMs_ = nowMs_;
+    log().warning("event loop " + std::to_string(index_) + " was busy for " + std::to_string(took) + " ms in one turn (" +
+                  std::to_string(events) + " events, " + std::to_string(connections_.size()) + " connections)");
+}
+
 int EventLoop::pollTimeoutMs() {
     // While requests wait for a worker, look again in a millisecond: if every awake worker is
     // stuck in a slow handler, the pool wakes another one.
     if (server_.workers().wakeIfStalled()) return 1;
+    if (moreWork_) return 0;
     uint64_t next = nowMs_ + 1000;
     for (const DeadlineList* l : {&handshakes_, &requests_, &idles_, &writes_, &lingers_}) {
         if (l->front() != nullptr) next = std::min(next, l->front()->deadlineMs);
@@ -186,15 +208,28 @@ int EventLoop::pollTimeoutMs() {
     return next <= nowMs_ ? 0 : static_cast<int>(next - nowMs_) + 1;
 }
 
-void EventLoop::expireDeadlines() {
+bool EventLoop::expireDeadlines() {
+    int handled = 0;
     for (DeadlineList* l : {&handshakes_, &requests_, &idles_, &writes_, &lingers_}) {
         while (DeadlineLink* front = l->front()) {
             if (front->deadlineMs > nowMs_) break;
+            if (++handled > kMaxExpiriesPerTurn) return true;
             auto* connection = static_cast<Connection*>(front);
             connection->onDeadline();
             if (l->front() == front && front->list == l && front->deadlineMs <= nowMs_) connection->close();
         }
     }
+    return false;
+}
+
+bool EventLoop::runHandshakes() {
+    if (handshakeQueue_.empty()) return false;
+    const uint64_t until = Deadline::nowNs() + kHandshakeBudgetNs;
+    while (HandshakeQueue::Link* next = handshakeQueue_.pop()) {
+        next->owner->handshake();
+        if (Deadline::nowNs() >= until) break;
+    }
+    return !handshakeQueue_.empty();
 }
 
 void EventLoop::runPosted() {

@@ -10,6 +10,7 @@
 
 #include "net/AddressKey.h"
 #include "net/DeadlineList.h"
+#include "net/HandshakeQueue.h"
 #include "net/ServerSettings.h"
 
 #include <openssl/ssl.h>
@@ -64,6 +65,7 @@ public:
     DeadlineList& idles() { return idles_; }
     DeadlineList& writes() { return writes_; }
     DeadlineList& lingers() { return lingers_; }
+    HandshakeQueue& handshakeQueue() { return handshakeQueue_; }
     bool submit(std::shared_ptr<Exchange> exchange);
     // A connection closed: give back its slot; it is deleted at the end of this iteration.
     void retire(Connection& connection);
@@ -79,10 +81,14 @@ private:
     void refuseFast(int fd, const char* why);
     void runPosted();
     void wake();
-    void expireDeadlines();
+    // True when deadlines are left for the next turn.
+    bool expireDeadlines();
+    // Runs queued handshake steps for at most kHandshakeBudgetNs; true when some are left.
+    bool runHandshakes();
     int pollTimeoutMs();
     void closeAll(bool idleAndNewOnly);
     void publishIdle();
+    void reportStall(uint64_t startedMs, int events);
 
     static constexpr size_t kScratchSize = 64 * 1024;
 
@@ -102,12 +108,15 @@ private:
     DeadlineList idles_;
     DeadlineList writes_;
     DeadlineList lingers_;
+    HandshakeQueue handshakeQueue_;
+    bool moreWork_ = false;  // handshakes or expiries left over: do not sleep
 
     std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
     std::vector<std::unique_ptr<Connection>> retired_;
     std::atomic<size_t> connectionCount_{0};
     std::atomic<uint64_t> oldestIdle_{0};
     uint64_t lastRefusalLogMs_ = 0;
+    uint64_t lastStallLogMs_ = 0;
     size_t refusedSinceLog_ = 0;
 
     std::mutex postMutex_;

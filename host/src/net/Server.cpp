@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 namespace ha::net {
@@ -60,6 +61,9 @@ Server::Server(const ServerConfig& config, SSL_CTX* tls, Poco::Net::HTTPRequestH
       runner_(std::move(factory), paramsFor(settings_)),
       workers_(settings_.workerThreads, settings_.maxQueued, eagerWorkers(settings_),
                [this](const std::shared_ptr<Exchange>& exchange) { runner_.run(exchange); }) {
+    // OpenSSL writes to sockets with write(2): a client that reset its connection must cost an
+    // EPIPE, not the process.
+    ::signal(SIGPIPE, SIG_IGN);
     for (size_t i = 0; i < settings_.ioThreads; ++i) {
         loops_.push_back(std::make_unique<EventLoop>(*this, i, listen_.fd()));
     }
