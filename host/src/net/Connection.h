@@ -100,8 +100,13 @@ private:
     // more input then, and any input since has raised a new edge. Spares a read that would
     // only return EAGAIN after each response.
     bool inputDrained_ = false;
+    // Bytes the server has written during the handshake. Only the step that produces its
+    // certificate flight (key exchange, signature) is costly; it goes through the loop's fair
+    // HandshakeQueue, and the steps after it (the client's Finished) run at once, so a client
+    // whose request is already on its way does not wait behind other clients' hellos.
+    size_t handshakeBytesOut_ = 0;
 
-    static long observeRead(BIO* bio, int oper, const char* argp, size_t len, int argi, long argl, int ret,
+    static long observeIo(BIO* bio, int oper, const char* argp, size_t len, int argi, long argl, int ret,
                             size_t* processed);
 };
 
