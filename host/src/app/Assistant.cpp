@@ -169,9 +169,8 @@ void Assistant::buildOrchestrator() {
 std::unique_ptr<http::HttpsServer> Assistant::createServer() {
     try {
         return std::make_unique<http::HttpsServer>(config_.server, new http::RequestRouter(*api_));
-    } catch (const Poco::Exception& e) {
-        throw StartupError("cannot listen on " + config_.server.listen + " with certificate " +
-                           config_.server.tlsCertificate + ": " + e.displayText());
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());  // names the address or the certificate
     }
 }
 

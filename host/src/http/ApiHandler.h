@@ -28,7 +28,7 @@ protected:
 
     // Checks X-API-Key and the per-key rate limit; throws HttpError 401/429.
     void authenticate(HTTPServerRequest& request, HTTPServerResponse& response);
-    // Reads the whole body, at most config.server.maxBodyBytes (413 beyond).
+    // The whole body, at most config.server.maxBodyBytes (413 beyond).
     std::string readBody(HTTPServerRequest& request);
     // Reads the body as a JSON object ({} when empty if allowEmpty); 400 on bad JSON.
     json::Object::Ptr readJsonObject(HTTPServerRequest& request, bool allowEmpty);
@@ -54,15 +54,10 @@ protected:
     ApiContext& ctx_;
 
 private:
-    bool requestHasBody(HTTPServerRequest& request) const;
-    void discardBody(HTTPServerRequest& request);
-
     std::string requestId_;
     std::string client_;
     std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();
     int status_ = 0;
-    bool bodyConsumed_ = false;
-    bool hasBody_ = false;
 };
 
 // Answers every request with one fixed error (unknown route, wrong method).
