@@ -1,5 +1,7 @@
 #include "http/ApiHandler.h"
 
+#include "http/LoginGuard.h"
+
 #include "util/Deadline.h"
 #include "util/Text.h"
 
@@ -55,18 +57,20 @@ bool ApiHandler::requestHasBody(HTTPServerRequest& request) const {
 }
 
 void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& response) {
-    if (auto blocked = ctx_.failureLimiter.peek(client_); !blocked.allowed) {
-        throw HttpError(429, "too many failed authentication attempts; retry later",
-                        {{"Retry-After", std::to_string(blocked.retryAfterSeconds)}});
-    }
-    if (!request.has("X-API-Key")) {
-        ctx_.failureLimiter.acquire(client_);
-        throw HttpError(401, "missing API key: send it in the X-API-Key header");
-    }
-    if (!ctx_.authenticator.verify(request.get("X-API-Key"))) {
-        ctx_.failureLimiter.acquire(client_);
-        Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")");
-        throw HttpError(401, "invalid API key");
+    const std::optional<std::string> presented =
+        request.has("X-API-Key") ? std::optional<std::string>(request.get("X-API-Key")) : std::nullopt;
+    const LoginGuard::Verdict login = LoginGuard(ctx_.authenticator, ctx_.failureLimiter).check(presented, client_);
+    switch (login.outcome) {
+        case LoginGuard::Outcome::Accepted: break;
+        case LoginGuard::Outcome::Blocked:
+            throw HttpError(429, "too many failed authentication attempts; retry later",
+                            {{"Retry-After", std::to_string(login.retryAfterSeconds)}});
+        case LoginGuard::Outcome::Missing:
+            throw HttpError(401, "missing API key: send it in the X-API-Key header");
+        case LoginGuard::Outcome::Invalid:
+            Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")" +
+                                              (login.firstBlocked ? "; further failures from it get 429" : ""));
+            throw HttpError(401, "invalid API key");
     }
     const auto verdict = ctx_.keyLimiter.acquire(ctx_.authenticator.keyId());
     response.set("X-RateLimit-Limit", std::to_string(ctx_.keyLimiter.limit()));
