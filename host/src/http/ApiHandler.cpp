@@ -47,7 +47,8 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
     } catch (const Poco::Exception&) {
         path = "(invalid URI)";
     }
-    accessLog().information(client_ + " \"" + request.getMethod() + " " + text::sanitizeForLog(path, 200) + "\" " +
+    // A key sent in the path (by mistake or as a probe) is masked before the path is cut.
+    accessLog().information(client_ + " \"" + request.getMethod() + " " + ctx_.redactor.redactForLog(path, 200) + "\" " +
                             std::to_string(status_) + " " + text::formatNumber(elapsedMs(start), 2) + " ms id=" +
                             requestId_);
 }
@@ -164,14 +165,15 @@ void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::
     response.setContentType("application/json; charset=utf-8");
     response.set("Cache-Control", "no-store");
     response.set("X-Content-Type-Options", "nosniff");
-    const std::string text = json::stringify(body) + "\n";
+    // The one redaction step for what a client receives: answers, results and errors alike.
+    const std::string text = ctx_.redactor.redact(json::stringify(body)) + "\n";
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void ApiHandler::sendError(HTTPServerResponse& response, int status, const std::string& message) {
     auto body = json::object();
-    body->set("error", ctx_.redactor.redact(message));
+    body->set("error", message);  // redacted with the rest of the body in sendJson
     sendJson(response, status, body);
 }
 
