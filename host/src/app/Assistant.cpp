@@ -24,7 +24,7 @@ ConversationStore::Limits historyLimits(const ChatConfig& c) {
 Assistant::Assistant(Config config, bool checkAudit, std::shared_ptr<Redactor> redactor)
     : config_(std::move(config)),
       redactor_(redactor ? std::move(redactor) : std::make_shared<Redactor>()),
-      audit_(config_.auditPath, *redactor_),
+      audit_(config_.auditPath, *redactor_, config_.auditSync),
       guard_(),
       conversations_(historyLimits(config_.chat)),
       authenticator_(config_.apiKey),
