@@ -32,6 +32,7 @@ class AuditLogTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testFailedSyncWithholdsAndCutsItsRecords);
     CPPUNIT_TEST(testEverySyncMode);
     CPPUNIT_TEST(testReopensAfterLogrotateMovedTheFile);
+    CPPUNIT_TEST(testCutsATornTailOnOpen);
     CPPUNIT_TEST_SUITE_END();
 
     static json::Object::Ptr record(int n, size_t payload = 100) {
@@ -267,6 +268,23 @@ public:
         struct stat st{};
         CPPUNIT_ASSERT_EQUAL(0, ::stat(dir.file("audit.jsonl").c_str(), &st));
         CPPUNIT_ASSERT_EQUAL(0640u, static_cast<unsigned>(st.st_mode & 0777));
+    }
+
+    // A process killed in the middle of a write leaves a torn last line; the next start cuts
+    // it, so the next record does not glue onto it.
+    void testCutsATornTailOnOpen() {
+        test::TempDir dir;
+        const Redactor redactor;
+        test::writeFile(dir.file("audit.jsonl"), "{\"n\":1}\n{\"n\":2}\n{\"n\":3,\"payl");
+        {
+            AuditLog log(dir.file("audit.jsonl"), redactor);
+            log.append(record(4));
+        }
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1, 2, 4}));
+        test::writeFile(dir.file("torn-only.jsonl"), std::string(10000, 'x'));  // no line end at all
+        AuditLog only(dir.file("torn-only.jsonl"), redactor);
+        only.append(record(5));
+        CPPUNIT_ASSERT(wholeLines(dir.file("torn-only.jsonl")) == std::vector<int64_t>({5}));
     }
 };
 

@@ -16,6 +16,27 @@ namespace {
 
 std::string errorText(int err) { return std::strerror(err); }
 
+// A file that does not end with a newline ends in a record that was being written when the
+// process died (kill -9, a crash): its answer never left. It is cut back to the last whole
+// line, so the next record starts a line of its own. Returns the size after the cut.
+off_t cutTornTail(int fd, off_t size) {
+    char buf[4096];
+    off_t end = size;
+    while (end > 0) {
+        const off_t start = end > static_cast<off_t>(sizeof buf) ? end - static_cast<off_t>(sizeof buf) : 0;
+        const ssize_t n = ::pread(fd, buf, static_cast<size_t>(end - start), start);
+        if (n != end - start) return size;  // unreadable (O_WRONLY on an odd file system): leave it
+        for (ssize_t i = n; i > 0; --i) {
+            if (buf[i - 1] == '\n') {
+                const off_t keep = start + i;
+                return keep == size || ::ftruncate(fd, keep) == 0 ? keep : size;
+            }
+        }
+        end = start;
+    }
+    return ::ftruncate(fd, 0) == 0 ? 0 : size;
+}
+
 }  // namespace
 
 AuditLog::AuditLog(std::string path, const Redactor& redactor, AuditSync sync, SyncFunction syncFn)
@@ -39,7 +60,8 @@ uint64_t AuditLog::syncCount() const {
 }
 
 void AuditLog::openLocked() {
-    const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (sync_ == AuditSync::Always ? O_DSYNC : 0);
+    // Read too: a torn tail left by a crash is found and cut on open (cutTornTail).
+    const int flags = O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (sync_ == AuditSync::Always ? O_DSYNC : 0);
     const int fd = ::open(path_.c_str(), flags, 0640);
     if (fd < 0) throw AuditError(where() + " cannot be opened for appending: " + errorText(errno));
     struct stat st{};
@@ -48,11 +70,12 @@ void AuditLog::openLocked() {
         ::close(fd);
         throw AuditError(where() + " is not a regular file" + (err ? ": " + errorText(err) : ""));
     }
+    const off_t size = cutTornTail(fd, st.st_size);
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
     dev_ = st.st_dev;
     ino_ = st.st_ino;
-    end_ = durableEnd_ = st.st_size;
+    end_ = durableEnd_ = size;
     tornAt_ = -1;
     checkedAt_ = std::chrono::steady_clock::now();
 }

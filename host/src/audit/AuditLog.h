@@ -3,7 +3,8 @@
 // Integrity: a record is written whole or not at all. The file stays open (O_APPEND) and each
 // record is one write(2); when a write fails or comes up short (a full disk), the file is cut
 // back to where the record began, so no torn line stays and the next record never glues onto
-// one. The caller gets AuditError and withholds its answer.
+// one. The caller gets AuditError and withholds its answer. A torn tail left by a process that
+// died in the middle of a write (kill -9) is cut when the file is opened.
 //
 // Durability (audit.sync):
 //   none    write(2) only; the kernel writes back when it likes (a crash of the process loses
