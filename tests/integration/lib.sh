@@ -42,8 +42,8 @@ ha_make_cert() {  # ha_make_cert DIR -> DIR/tls/{cert,key}.pem for 127.0.0.1
 }
 
 # ha_start NAME CONFIG_BODY [VAR=value ...]: writes $WORK/NAME/config.yaml (listen/tls/audit are
-# added), starts the server with the given environment and waits until it listens.
-# Sets URL, PID, DIR (the instance directory) and LOG.
+# added; audit path and sync from $HA_AUDIT_PATH and $HA_AUDIT_SYNC when set), starts the server
+# with the given environment and waits until it listens. Sets URL, PID, DIR and LOG.
 ha_start() {
   local name=$1 body=$2
   shift 2
@@ -51,7 +51,8 @@ ha_start() {
   mkdir -p "$DIR"
   ha_make_cert "$DIR"
   [ -f "$DIR/policy.yaml" ] || printf 'allow: ["cpu.*", "memory.*", "disk.*", "docker.*"]\n' >"$DIR/policy.yaml"
-  printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: audit.jsonl\n%s\n' "$body" >"$DIR/config.yaml"
+  printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: %s\n  sync: %s\n%s\n' "${HA_AUDIT_PATH:-audit.jsonl}" \
+    "${HA_AUDIT_SYNC:-batch}" "$body" >"$DIR/config.yaml"
   LOG=$DIR/server.log
   env "$@" "$HA_BINARY" --config "$DIR/config.yaml" >"$LOG" 2>&1 &
   PID=$!
