@@ -4,7 +4,8 @@
 #  2. HTTPS throughput and latency of the real server with wrk on 127.0.0.1, keep-alive, with
 #     more connections (64) than request threads (32): /health, a direct tool call, and /chat
 #     answered offline (each one written to the audit log);
-#  3. the server's resident memory afterwards.
+#  3. the server's resident memory afterwards;
+#  4. the cost of each audit.sync mode (audit-sync-bench.sh).
 # usage: tests/bench/run-bench.sh [SECONDS per run, default 10]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -58,3 +59,5 @@ run "POST /v1/tools/cpu.usage (auth, rate limit, audit, tool call)" 64 /v1/tools
 BODY='{"message":"What is the CPU and memory usage?"}' run "POST /chat offline (guard, 2 tools, answer, audit)" 16 /chat "$WORK/post.lua"
 echo "== server resident memory after the runs: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$PID/status)"
 echo "== audit lines written: $(wc -l <"$WORK/audit.jsonl")"
+# What each audit.sync mode costs (a server per mode, the audit log on a real disk).
+"$ROOT/tests/bench/audit-sync-bench.sh" "$BUILD" "$SECONDS_PER_RUN"
