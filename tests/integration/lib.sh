@@ -51,8 +51,9 @@ ha_start() {
   mkdir -p "$DIR"
   ha_make_cert "$DIR"
   [ -f "$DIR/policy.yaml" ] || printf 'allow: ["cpu.*", "memory.*", "disk.*", "docker.*"]\n' >"$DIR/policy.yaml"
-  printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: %s\n  sync: %s\n%s\n' "${HA_AUDIT_PATH:-audit.jsonl}" \
-    "${HA_AUDIT_SYNC:-batch}" "$body" >"$DIR/config.yaml"
+  printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: %s\n%s%s\n' "${HA_AUDIT_PATH:-audit.jsonl}" \
+    "${HA_AUDIT_SYNC:+  sync: $HA_AUDIT_SYNC
+}" "$body" >"$DIR/config.yaml"
   LOG=$DIR/server.log
   env "$@" "$HA_BINARY" --config "$DIR/config.yaml" >"$LOG" 2>&1 &
   PID=$!
