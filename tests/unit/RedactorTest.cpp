@@ -50,6 +50,10 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::string("a [REDACTED]... (no time left)"), r.redact("a " + head + "... (no time left)"));
         }
         CPPUNIT_ASSERT_EQUAL(std::string("x [REDACTED] y [REDACTED]..."), r.redact("x " + secret + " y " + secret.substr(0, 9) + "..."));
+        // A secret with dots of its own: the cuts inside its head go with it (found by fuzz_redactor).
+        const Redactor dotted(std::vector<std::string>{"dots...in...secret"});
+        CPPUNIT_ASSERT_EQUAL(std::string("key [REDACTED]..."), dotted.redact("key dots...in...sec..."));
+        CPPUNIT_ASSERT_EQUAL(std::string("....[REDACTED]....."), dotted.redact("....dots...in....."));
     }
 
     void testLeavesOrdinaryEllipsesAlone() {

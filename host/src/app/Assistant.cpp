@@ -85,7 +85,8 @@ void Assistant::logCatalog() const {
 }
 
 void Assistant::warnAboutUnusedSettings() const {
-    for (const auto& [id, settings] : config_.plugins.settingsJson) {
+    for (const auto& entry : config_.plugins.settingsJson) {
+        const std::string& id = entry.first;  // (clang 14 cannot capture a structured binding)
         const bool known = std::any_of(plugins_.reports.begin(), plugins_.reports.end(),
                                        [&](const plugin::PluginReport& r) { return r.id == id; });
         if (!known) logger().warning("plugins.settings." + id + ": no plugin with id '" + id + "' is in " +

@@ -94,11 +94,17 @@ std::string Redactor::redact(std::string_view text) const {
         }
     }
     // Heads of secrets left by a cut upstream, last cut first so earlier positions stay valid.
+    // A head may contain dots itself: a cut inside a masked head is gone with it.
     const std::vector<size_t> cuts = cutPoints(s);
+    size_t maskedFrom = std::string::npos;
     for (auto it = cuts.rbegin(); it != cuts.rend(); ++it) {
+        if (maskedFrom != std::string::npos && *it > maskedFrom) continue;
         size_t longest = 0;
         for (const std::string& secret : *secrets) longest = std::max(longest, headBefore(s, *it, secret, kMinFragment));
-        if (longest > 0) s.replace(*it - longest, longest, kMask);
+        if (longest > 0) {
+            s.replace(*it - longest, longest, kMask);
+            maskedFrom = *it - longest;
+        }
     }
     maskPrefixedTokens(s, "sk-", 20);
     maskPrefixedTokens(s, "gsk_", 20);

@@ -56,6 +56,14 @@ std::string contentText(const Poco::JSON::Object::Ptr& message) {
 
 std::string cut(const std::string& s, size_t max) { return s.size() <= max ? s : s.substr(0, max) + "..."; }
 
+// A token count from the reply, clamped: Poco's own double->Int64 conversion of a value at 2^63
+// is undefined (it happens inside libPocoFoundation, where no sanitizer sees it).
+Poco::Int64 tokenCount(const Poco::JSON::Object::Ptr& usage, const std::string& key) {
+    if (!usage || !usage->has(key) || !usage->get(key).isNumeric() || usage->get(key).isBoolean()) return 0;
+    const double n = usage->get(key).convert<double>();
+    return n > 0 ? static_cast<Poco::Int64>(std::min(n, 1e15)) : 0;
+}
+
 // A number a peer sent in a header ("2", "2.5", " 1e3 "), or nothing when it is not one.
 std::optional<double> headerNumber(const std::string& text) {
     const char* begin = text.c_str();
@@ -237,8 +245,8 @@ std::string ChatCompletionsClient::parseResponse(const std::string& body) {
     if (response->has("usage") && !response->get("usage").isEmpty()) {
         auto usage = response->getObject("usage");
         auto u = newObject();
-        u->set("prompt_tokens", usage ? usage->optValue<Poco::Int64>("prompt_tokens", 0) : 0);
-        u->set("completion_tokens", usage ? usage->optValue<Poco::Int64>("completion_tokens", 0) : 0);
+        u->set("prompt_tokens", tokenCount(usage, "prompt_tokens"));
+        u->set("completion_tokens", tokenCount(usage, "completion_tokens"));
         out->set("usage", u);
     }
     return toJson(out);
