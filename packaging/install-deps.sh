@@ -6,7 +6,8 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev libssl-dev libsystemd-dev openssl ca-certificates)
 case "$what" in
-  test) pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container wrk) ;;
+  test) pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container wrk
+                clang-14 libclang-rt-14-dev) ;;  # clang: the fuzz targets (tests/fuzz)
   package) pkgs+=(debhelper dpkg-dev) ;;
 esac
 missing=()

@@ -9,7 +9,8 @@
 #     for both), wrk rounds alternating ours/nginx at 32, 64, 256 and 1024 connections: median
 #     requests/s, p99, errors, CPU microseconds per request (from /proc/PID/stat) and ratios;
 #  3. a direct tool call and /chat answered offline (each one written to the audit log);
-#  4. the server's resident memory afterwards.
+#  4. the server's resident memory afterwards;
+#  5. the cost of each audit.sync mode (audit-sync-bench.sh).
 # nginx runs as a private instance (its own configuration, pid file and logs in a temporary
 # directory) and is stopped by its PID; it is installed with apt-get when missing (without
 # starting Debian's nginx service).
@@ -283,3 +284,5 @@ BODY='{"message":"What is the CPU and memory usage?"}' run "POST /chat offline (
 echo "== server resident memory after the runs: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$PID/status)"
 if [ "$HAVE_NGINX" = 1 ]; then echo "== nginx resident memory (master + workers): $(for p in $NGINX_PID $(ps -o pid= --ppid "$NGINX_PID"); do awk '/VmRSS/ {print $2}' /proc/$p/status; done | awk '{ s += $1 } END { print s / 1024 " MiB" }')"; fi
 echo "== audit lines written: $(wc -l <"$WORK/audit.jsonl")"
+# What each audit.sync mode costs (a server per mode, the audit log on a real disk).
+"$ROOT/tests/bench/audit-sync-bench.sh" "$BUILD" "$SECONDS_PER_RUN"

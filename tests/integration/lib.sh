@@ -42,9 +42,9 @@ ha_make_cert() {  # ha_make_cert DIR -> DIR/tls/{cert,key}.pem for 127.0.0.1
 }
 
 # ha_start NAME CONFIG_BODY [VAR=value ...]: writes $WORK/NAME/config.yaml (listen/tls/audit are
-# added, plus HA_SERVER_YAML: more "server:" keys, each line indented by two spaces), starts the
-# server with the given environment and waits until it listens.
-# Sets URL, PID, DIR (the instance directory) and LOG.
+# added, plus HA_SERVER_YAML: more "server:" keys, each line indented by two spaces; the audit path
+# and sync mode from $HA_AUDIT_PATH and $HA_AUDIT_SYNC when set), starts the server with the given
+# environment and waits until it listens. Sets URL, PID, DIR (the instance directory) and LOG.
 ha_start() {
   local name=$1 body=$2
   shift 2
@@ -52,7 +52,8 @@ ha_start() {
   mkdir -p "$DIR"
   ha_make_cert "$DIR"
   [ -f "$DIR/policy.yaml" ] || printf 'allow: ["cpu.*", "memory.*", "disk.*", "docker.*"]\n' >"$DIR/policy.yaml"
-  printf 'server:\n  listen: "127.0.0.1:0"\n%saudit:\n  path: audit.jsonl\n%s\n' "${HA_SERVER_YAML:+$HA_SERVER_YAML
+  printf 'server:\n  listen: "127.0.0.1:0"\n%saudit:\n  path: %s\n%s%s\n' "${HA_SERVER_YAML:+$HA_SERVER_YAML
+}" "${HA_AUDIT_PATH:-audit.jsonl}" "${HA_AUDIT_SYNC:+  sync: $HA_AUDIT_SYNC
 }" "$body" >"$DIR/config.yaml"
   LOG=$DIR/server.log
   env "$@" "$HA_BINARY" --config "$DIR/config.yaml" >"$LOG" 2>&1 &

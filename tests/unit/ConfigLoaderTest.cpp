@@ -23,6 +23,7 @@ class ConfigLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testLogLevelSpellings);
     CPPUNIT_TEST(testConnectionLimits);
     CPPUNIT_TEST(testShippedConfigStatesTheDefaults);
+    CPPUNIT_TEST(testAuditSync);
     CPPUNIT_TEST_SUITE_END();
 
     std::map<std::string, std::string> env_;
@@ -269,6 +270,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("warning"), *ConfigLoader::normalizeLogLevel("warn"));
         CPPUNIT_ASSERT_EQUAL(std::string("critical"), *ConfigLoader::normalizeLogLevel("CRITICAL"));
         CPPUNIT_ASSERT(!ConfigLoader::normalizeLogLevel("verbose"));
+    }
+
+    void testAuditSync() {
+        CPPUNIT_ASSERT(loader().load("").auditSync == AuditSync::Batch);  // the default
+        test::TempDir dir;
+        const std::pair<const char*, AuditSync> modes[] = {
+            {"none", AuditSync::None}, {"batch", AuditSync::Batch}, {"always", AuditSync::Always}};
+        for (const auto& [name, mode] : modes) {
+            test::writeFile(dir.file("config.yaml"), std::string("audit:\n  sync: ") + name + "\n");
+            CPPUNIT_ASSERT(loader().load(dir.file("config.yaml")).auditSync == mode);
+        }
+        test::writeFile(dir.file("config.yaml"), "audit:\n  path: a.jsonl\n  sync: sometimes\n");
+        const std::string err = errorOf([&] { loader().load(dir.file("config.yaml")); });
+        CPPUNIT_ASSERT_MESSAGE(err, err.find(dir.file("config.yaml") + ":3: 'audit.sync' must be none, batch or always") !=
+                                        std::string::npos);
     }
 };
 

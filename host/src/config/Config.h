@@ -63,6 +63,13 @@ struct PluginsConfig {
     std::map<std::string, std::string> settingsJson;  // plugin id -> its settings as a JSON object
 };
 
+// How the audit log reaches the disk (audit.sync; AuditLog.h has the details).
+enum class AuditSync {
+    None,   // write(2) only: the kernel writes back
+    Batch,  // group commit: each answer waits for an fdatasync shared by concurrent requests
+    Always  // O_DSYNC: every record flushed on its own
+};
+
 struct Config {
     std::string sourceFile;  // the YAML file read, "" when none
     ServerConfig server;
@@ -73,6 +80,7 @@ struct Config {
     PluginsConfig plugins;
     std::string policyFile;
     std::string auditPath = "/var/log/homelab-assistant/audit.jsonl";
+    AuditSync auditSync = AuditSync::Batch;
     std::string logLevel = "information";  // Poco level name
     std::vector<std::string> warnings;      // deprecated keys and the like, logged at start-up
 };

@@ -186,8 +186,14 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
 
     if (auto v = root.string("policy")) c.policyFile = *v;
     const yaml::Section audit = root.section("audit");
-    audit.allowOnly({"path"});
+    audit.allowOnly({"path", "sync"});
     if (auto v = audit.string("path")) c.auditPath = *v;
+    if (auto v = audit.string("sync")) {
+        if (*v == "none") c.auditSync = AuditSync::None;
+        else if (*v == "batch") c.auditSync = AuditSync::Batch;
+        else if (*v == "always") c.auditSync = AuditSync::Always;
+        else audit.fail(audit.node("sync"), "'audit.sync' must be none, batch or always");
+    }
     if (auto v = root.string("log_level")) {
         auto level = normalizeLogLevel(*v);
         if (!level) root.fail(root.node("log_level"), "'log_level' must be one of trace, debug, information, notice, warning, error, critical, fatal");

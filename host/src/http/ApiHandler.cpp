@@ -1,5 +1,6 @@
 #include "http/ApiHandler.h"
 
+#include "http/LoginGuard.h"
 #include "net/RequestLogText.h"
 #include "util/Deadline.h"
 #include "util/Text.h"
@@ -38,26 +39,29 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
         Poco::Logger::get("http").error("request " + requestId_ + " failed: " + text::sanitizeForLog(e.what()));
         sendError(response, 500, "internal error (request " + requestId_ + ")");
     }
-    // Method and path as safe log text: percent-decoded, control bytes replaced, capped.
+    // Method and path as safe log text (percent-decoded, control bytes replaced); a key sent in
+    // the path (by mistake or as a probe) is masked before the path is cut.
     accessLog().information(client_ + " \"" + net::RequestLogText::method(request.getMethod()) + " " +
-                            net::RequestLogText::path(request.getURI()) + "\" " +
+                            ctx_.redactor.redactForLog(net::RequestLogText::path(request.getURI(), 8192), 200) + "\" " +
                             std::to_string(status_) + " " + text::formatNumber(elapsedMs(start), 2) + " ms id=" +
                             requestId_);
 }
 
 void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& response) {
-    if (auto blocked = ctx_.failureLimiter.peek(client_); !blocked.allowed) {
-        throw HttpError(429, "too many failed authentication attempts; retry later",
-                        {{"Retry-After", std::to_string(blocked.retryAfterSeconds)}});
-    }
-    if (!request.has("X-API-Key")) {
-        ctx_.failureLimiter.acquire(client_);
-        throw HttpError(401, "missing API key: send it in the X-API-Key header");
-    }
-    if (!ctx_.authenticator.verify(request.get("X-API-Key"))) {
-        ctx_.failureLimiter.acquire(client_);
-        Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")");
-        throw HttpError(401, "invalid API key");
+    const std::optional<std::string> presented =
+        request.has("X-API-Key") ? std::optional<std::string>(request.get("X-API-Key")) : std::nullopt;
+    const LoginGuard::Verdict login = LoginGuard(ctx_.authenticator, ctx_.failureLimiter).check(presented, client_);
+    switch (login.outcome) {
+        case LoginGuard::Outcome::Accepted: break;
+        case LoginGuard::Outcome::Blocked:
+            throw HttpError(429, "too many failed authentication attempts; retry later",
+                            {{"Retry-After", std::to_string(login.retryAfterSeconds)}});
+        case LoginGuard::Outcome::Missing:
+            throw HttpError(401, "missing API key: send it in the X-API-Key header");
+        case LoginGuard::Outcome::Invalid:
+            Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")" +
+                                              (login.firstBlocked ? "; further failures from it get 429" : ""));
+            throw HttpError(401, "invalid API key");
     }
     const auto verdict = ctx_.keyLimiter.acquire(ctx_.authenticator.keyId());
     response.set("X-RateLimit-Limit", std::to_string(ctx_.keyLimiter.limit()));
@@ -130,14 +134,15 @@ void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::
     response.setContentType("application/json; charset=utf-8");
     response.set("Cache-Control", "no-store");
     response.set("X-Content-Type-Options", "nosniff");
-    const std::string text = json::stringify(body) + "\n";
+    // The one redaction step for what a client receives: answers, results and errors alike.
+    const std::string text = ctx_.redactor.redact(json::stringify(body)) + "\n";
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void ApiHandler::sendError(HTTPServerResponse& response, int status, const std::string& message) {
     auto body = json::object();
-    body->set("error", ctx_.redactor.redact(message));
+    body->set("error", message);  // redacted with the rest of the body in sendJson
     sendJson(response, status, body);
 }
 

@@ -39,13 +39,12 @@ protected:
     // gets a 500 and `withheld` ("the answer", "the result") is not sent.
     void writeAudit(const json::Object::Ptr& record, const std::string& withheld);
 
+    // Sends the body with every known secret masked (the Redactor over the whole JSON text).
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
     void sendError(HTTPServerResponse& response, int status, const std::string& message);
 
     // What the plugin calls made for this request get: its id and its cancel token.
     CallContext callContext() const;
-    // Text with every known secret masked: for anything a client receives.
-    std::string redacted(std::string_view text) const { return ctx_.redactor.redact(text); }
 
     const std::string& requestId() const { return requestId_; }
     const std::string& clientAddress() const { return client_; }

@@ -114,7 +114,7 @@ void ChatHandler::answer(HTTPServerResponse& response, const ChatTurnRequest& tu
         return;
     }
     auto out = json::object();
-    out->set("message", redacted(result.answer));
+    out->set("message", result.answer);
     out->set("conversation_id", turn.conversationId);
     out->set("tool_calls_made", stringArray(result.toolsMade()));
     out->set("refused", result.refusal.has_value());

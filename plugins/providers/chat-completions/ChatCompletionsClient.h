@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -53,19 +54,31 @@ public:
     // keyRequired: whether this endpoint cannot answer without an API key.
     std::string describe(bool keyRequired) const;
 
+    // Longest wait a model server can ask for; longer requests are read as this (and then
+    // usually exceed the turn's deadline, which ends the call instead of the wait).
+    static constexpr std::chrono::milliseconds kMaxRetryAfter{10 * 60 * 1000};
+    // A retry is only worth it if at least this much of the deadline is left after the wait.
+    static constexpr int64_t kMinRequestMs = 100;
+
     // provider/1: input is {"messages":[...],"tools":[...]}; returns the output JSON text.
+    // Retries wait at most until the deadline and stop early once `cancelled` says so.
     // Throws homelab_assistant::Error (never with the API key in the message).
-    std::string chat(const std::string& input, uint64_t deadlineNs) const;
+    std::string chat(const std::string& input, uint64_t deadlineNs, const std::function<bool()>& cancelled = {}) const;
 
     // Request body for the endpoint (messages reduced to the fields each role may carry).
     std::string buildRequest(const std::string& input) const;
     // provider/1 output from a 200 body; throws homelab_assistant::Error when it is unusable.
     static std::string parseResponse(const std::string& body);
     ErrorVerdict classify(const HttpResult& result) const;
+    // The wait a 429/503 asks for (retry-after-ms, else retry-after in seconds or as an HTTP
+    // date), clamped to [0, kMaxRetryAfter]; 0 when absent or not a number.
+    static std::chrono::milliseconds retryAfter(const std::map<std::string, std::string>& headers);
 
 private:
     std::string withoutKey(std::string text) const;
     std::chrono::milliseconds backoff(int attempt) const;
+    // Sleeps `wait` unless cancelled first; false when cancelled.
+    static bool pause(std::chrono::milliseconds wait, const std::function<bool()>& cancelled);
 
     ClientSettings settings_;
     Logger log_;
