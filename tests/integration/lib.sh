@@ -141,3 +141,24 @@ chat() {
   req POST /chat -H "X-API-Key: $KEY" -H "Content-Type: application/json" -d "$body"
 }
 answer() { jq -r .message "$BODY_FILE"; }
+
+# sse NAME MESSAGE [CONVERSATION_ID] [curl args...]: POST /chat as an event stream (key in $KEY).
+# Every event, stamped with the milliseconds since the request started when its data line
+# arrived, becomes one line of $WORK/NAME.events: {"t":ms,"event":"...","data":{...}}. Sets
+# EVENTS to that file and SSE_HEADERS to the response headers.
+sse() {
+  local name=$1 msg=$2 conv=${3:-} body t0
+  shift 3 2>/dev/null || shift $#
+  body=$(jq -nc --arg m "$msg" --arg c "$conv" 'if $c == "" then {message: $m} else {message: $m, conversation_id: $c} end')
+  SSE_HEADERS=$WORK/$name.headers
+  EVENTS=$WORK/$name.events
+  t0=$(date +%s%3N)
+  curl -sS -N --max-time 60 --cacert "$CACERT" -H "X-API-Key: $KEY" -H "Accept: text/event-stream" \
+    -H "Content-Type: application/json" -D "$SSE_HEADERS" -d "$body" "$@" "$URL/chat" 2>/dev/null |
+    while IFS= read -r line; do printf '%s\t%s\n' "$(($(date +%s%3N) - t0))" "$line"; done >"$WORK/$name.sse"
+  awk -F'\t' '$2 ~ /^event: / { ev = substr($2, 8) }
+              $2 ~ /^data: / { printf "{\"t\":%d,\"event\":\"%s\",\"data\":%s}\n", $1, ev, substr($2, 7) }' \
+    "$WORK/$name.sse" >"$EVENTS"
+}
+# event_names: the events of $EVENTS in order, space-separated (text_delta runs as one).
+event_names() { jq -r .event "$EVENTS" | uniq | tr '\n' ' ' | sed 's/ $//'; }

@@ -18,6 +18,7 @@ struct ServerConfig {
     int64_t keepAliveTimeoutSeconds = 5;  // idle keep-alive connections release their thread
     int64_t maxKeepAliveRequests = 200;
     int64_t requestTimeoutSeconds = 30;   // time to receive a request (slow clients)
+    std::string webRoot = HA_DEFAULT_WEB_ROOT;  // the web page's files; "" switches the page off
 };
 
 struct RateLimitConfig {

@@ -111,7 +111,7 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
 
     const yaml::Section server = root.section("server");
     server.allowOnly({"listen", "tls_certificate", "tls_private_key", "max_body_bytes", "threads", "max_queued",
-                      "keep_alive_timeout", "max_keep_alive_requests", "request_timeout"});
+                      "keep_alive_timeout", "max_keep_alive_requests", "request_timeout", "web_root"});
     if (auto v = server.string("listen")) c.server.listen = *v;
     if (auto v = server.string("tls_certificate")) c.server.tlsCertificate = *v;
     if (auto v = server.string("tls_private_key")) c.server.tlsPrivateKey = *v;
@@ -121,6 +121,7 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
     if (auto v = server.integer("keep_alive_timeout", 0, 300)) c.server.keepAliveTimeoutSeconds = *v;
     if (auto v = server.integer("max_keep_alive_requests", 1, 100000)) c.server.maxKeepAliveRequests = *v;
     if (auto v = server.integer("request_timeout", 1, 600)) c.server.requestTimeoutSeconds = *v;
+    if (auto v = server.string("web_root")) c.server.webRoot = *v;
 
     const yaml::Section auth = root.section("auth");
     auth.allowOnly({"api_key"});
@@ -186,6 +187,7 @@ void ConfigLoader::resolvePaths(const std::string& baseDir, Config& c) const {
     c.policyFile = resolve(baseDir, c.policyFile);
     c.auditPath = resolve(baseDir, c.auditPath);
     c.plugins.directory = resolve(baseDir, c.plugins.directory);
+    c.server.webRoot = resolve(baseDir, c.server.webRoot);
 }
 
 void ConfigLoader::applyEnvironment(Config& c) const {
@@ -256,6 +258,10 @@ void ConfigLoader::validate(Config& c, bool requireApiKey) const {
         if (!pluginIdLike(id)) throw ConfigError("llm.auto_order: '" + text::sanitizeForLog(id, 32) + "' is not a plugin id");
     }
     if (c.plugins.directory.empty()) throw ConfigError("plugins.directory is empty");
+    struct stat st{};
+    if (!c.server.webRoot.empty() && (::stat(c.server.webRoot.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+        c.warnings.push_back("server.web_root " + c.server.webRoot + " is not a directory: GET / answers 404");
+    }
 }
 
 const std::vector<EnvironmentAlias>& environmentAliases() {

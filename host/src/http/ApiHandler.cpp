@@ -29,6 +29,9 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
     requestId_ = newRequestId();
     client_ = request.clientAddress().host().toString();
     hasBody_ = requestHasBody(request);
+    // A client that goes away cancels what its request still runs.
+    probe_ = clientProbeFor(request);
+    cancel_->setProbe([probe = probe_] { return probe->gone(); });
     response.set("X-Request-Id", requestId_);
     try {
         handle(request, response);
@@ -39,6 +42,7 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
         Poco::Logger::get("http").error("request " + requestId_ + " failed: " + text::sanitizeForLog(e.what()));
         sendError(response, 500, "internal error (request " + requestId_ + ")");
     }
+    probe_->release();
     std::string path;
     try {
         path = Poco::URI(request.getURI()).getPath();
