@@ -42,7 +42,8 @@ ha_make_cert() {  # ha_make_cert DIR -> DIR/tls/{cert,key}.pem for 127.0.0.1
 }
 
 # ha_start NAME CONFIG_BODY [VAR=value ...]: writes $WORK/NAME/config.yaml (listen/tls/audit are
-# added), starts the server with the given environment and waits until it listens.
+# added, and server.web_root when HA_WEB_ROOT is set), starts the server with the given
+# environment and waits until it listens.
 # Sets URL, PID, DIR (the instance directory) and LOG.
 ha_start() {
   local name=$1 body=$2
@@ -51,7 +52,8 @@ ha_start() {
   mkdir -p "$DIR"
   ha_make_cert "$DIR"
   [ -f "$DIR/policy.yaml" ] || printf 'allow: ["cpu.*", "memory.*", "disk.*", "docker.*"]\n' >"$DIR/policy.yaml"
-  printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: audit.jsonl\n%s\n' "$body" >"$DIR/config.yaml"
+  printf 'server:\n  listen: "127.0.0.1:0"\n%baudit:\n  path: audit.jsonl\n%s\n' \
+    "${HA_WEB_ROOT:+  web_root: \"$HA_WEB_ROOT\"\n}" "$body" >"$DIR/config.yaml"
   LOG=$DIR/server.log
   env "$@" "$HA_BINARY" --config "$DIR/config.yaml" >"$LOG" 2>&1 &
   PID=$!
