@@ -202,8 +202,10 @@ public:
         std::atomic<int> asked{0};
         const auto start = std::chrono::steady_clock::now();
         const uint64_t deadline = homelab_assistant::monotonicNowNs() + 30ull * 1000000000ull;
+        ha_plugins::providers::CallHooks hooks;
+        hooks.cancelled = [&] { return ++asked > 2; };
         try {
-            client.chat(R"({"messages":[{"role":"user","content":"hi"}]})", deadline, [&] { return ++asked > 2; });
+            client.chat(R"({"messages":[{"role":"user","content":"hi"}]})", deadline, hooks);
             CPPUNIT_FAIL("a refused connection must fail");
         } catch (const homelab_assistant::Error& e) {
             CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("cancelled") != std::string::npos);

@@ -28,6 +28,7 @@ struct ServerConfig {
     int64_t maxRequestLineBytes = 8192;    // 414 beyond
     int64_t maxHeaderBytes = 16384;        // header fields, 431 beyond
     int64_t maxHeaderCount = 100;          // header fields, 431 beyond
+    std::string webRoot = HA_DEFAULT_WEB_ROOT;  // the web page's files; "" switches the page off
 };
 
 struct RateLimitConfig {

@@ -113,7 +113,7 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
     server.allowOnly({"listen", "tls_certificate", "tls_private_key", "max_body_bytes", "io_threads", "threads",
                       "max_queued", "max_connections", "max_connections_per_address", "handshake_timeout",
                       "request_timeout", "keep_alive_timeout", "max_keep_alive_requests", "write_timeout",
-                      "max_request_line", "max_header_bytes", "max_header_count"});
+                      "max_request_line", "max_header_bytes", "max_header_count", "web_root"});
     if (auto v = server.string("listen")) c.server.listen = *v;
     if (auto v = server.string("tls_certificate")) c.server.tlsCertificate = *v;
     if (auto v = server.string("tls_private_key")) c.server.tlsPrivateKey = *v;
@@ -136,6 +136,7 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
                     "'server.max_connections_per_address' (" + std::to_string(c.server.maxConnectionsPerAddress) +
                         ") must not exceed 'server.max_connections' (" + std::to_string(c.server.maxConnections) + ")");
     }
+    if (auto v = server.string("web_root")) c.server.webRoot = *v;
 
     const yaml::Section auth = root.section("auth");
     auth.allowOnly({"api_key"});
@@ -207,6 +208,7 @@ void ConfigLoader::resolvePaths(const std::string& baseDir, Config& c) const {
     c.policyFile = resolve(baseDir, c.policyFile);
     c.auditPath = resolve(baseDir, c.auditPath);
     c.plugins.directory = resolve(baseDir, c.plugins.directory);
+    c.server.webRoot = resolve(baseDir, c.server.webRoot);
 }
 
 void ConfigLoader::applyEnvironment(Config& c) const {
@@ -277,6 +279,12 @@ void ConfigLoader::validate(Config& c, bool requireApiKey) const {
         if (!pluginIdLike(id)) throw ConfigError("llm.auto_order: '" + text::sanitizeForLog(id, 32) + "' is not a plugin id");
     }
     if (c.plugins.directory.empty()) throw ConfigError("plugins.directory is empty");
+    struct stat st{};
+    // Only a configured directory is worth a warning: without the page installed (a build tree)
+    // the default one is simply absent, and GET / says so.
+    if (!c.server.webRoot.empty() && c.server.webRoot != HA_DEFAULT_WEB_ROOT && (::stat(c.server.webRoot.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+        c.warnings.push_back("server.web_root " + c.server.webRoot + " is not a directory: GET / answers 404");
+    }
 }
 
 const std::vector<EnvironmentAlias>& environmentAliases() {

@@ -29,6 +29,9 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
     const uint64_t start = Deadline::nowNs();
     requestId_ = newRequestId();
     client_ = request.clientAddress().host().toString();
+    // A client that goes away cancels what its request still runs.
+    probe_ = clientProbeFor(request);
+    cancel_->setProbe([probe = probe_] { return probe->gone(); });
     response.set("X-Request-Id", requestId_);
     try {
         handle(request, response);
@@ -39,6 +42,7 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
         Poco::Logger::get("http").error("request " + requestId_ + " failed: " + text::sanitizeForLog(e.what()));
         sendError(response, 500, "internal error (request " + requestId_ + ")");
     }
+    probe_->release();
     // Method and path as safe log text (percent-decoded, control bytes replaced); a key sent in
     // the path (by mistake or as a probe) is masked before the path is cut.
     accessLog().information(client_ + " \"" + net::RequestLogText::method(request.getMethod()) + " " +

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/ApiContext.h"
+#include "http/ClientProbe.h"
 #include "http/HttpError.h"
 #include "util/CallContext.h"
 #include "util/Json.h"
@@ -45,6 +46,12 @@ protected:
 
     // What the plugin calls made for this request get: its id and its cancel token.
     CallContext callContext() const;
+    // Whether this request's client is still connected (the cancel token asks it too).
+    ClientProbe& clientProbe() const { return *probe_; }
+    // The status of a response a handler sent itself (a stream, a file), for the access log.
+    void noteStatus(int status) { status_ = status; }
+    // Text with every known secret masked: for anything a client receives.
+    std::string redacted(std::string_view text) const { return ctx_.redactor.redact(text); }
 
     const std::string& requestId() const { return requestId_; }
     const std::string& clientAddress() const { return client_; }
@@ -56,6 +63,7 @@ private:
     std::string requestId_;
     std::string client_;
     std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();
+    std::shared_ptr<ClientProbe> probe_;
     int status_ = 0;
 };
 

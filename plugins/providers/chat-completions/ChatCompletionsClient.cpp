@@ -1,6 +1,8 @@
 #include "providers/chat-completions/ChatCompletionsClient.h"
 
 #include "common/PluginConfig.h"
+#include "providers/chat-completions/ChatStreamAssembler.h"
+#include "providers/chat-completions/SseParser.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -161,7 +163,7 @@ std::string ChatCompletionsClient::withoutKey(std::string text) const {
     return text;
 }
 
-std::string ChatCompletionsClient::buildRequest(const std::string& input) const {
+std::string ChatCompletionsClient::buildRequest(const std::string& input, bool stream) const {
     Poco::JSON::Object::Ptr in;
     try {
         in = parseObject(input);
@@ -194,7 +196,7 @@ std::string ChatCompletionsClient::buildRequest(const std::string& input) const 
         body->set("tool_choice", "auto");
     }
     body->set("temperature", settings_.temperature);
-    body->set("stream", false);
+    body->set("stream", stream);
     return toJson(body);
 }
 
@@ -305,9 +307,16 @@ std::chrono::milliseconds ChatCompletionsClient::backoff(int attempt) const {
     return std::chrono::milliseconds(std::min(500 << attempt, 8000));
 }
 
-std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadlineNs,
-                                        const std::function<bool()>& cancelled) const {
-    const std::string body = buildRequest(input);
+CallHooks ChatCompletionsClient::hooksOf(const homelab_assistant::Call& call) {
+    CallHooks hooks;
+    hooks.cancelled = [&call] { return call.cancelled(); };
+    if (call.streaming()) hooks.onText = [&call](std::string_view text) { call.stream(text); };
+    return hooks;
+}
+
+std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadlineNs, const CallHooks& hooks) const {
+    const bool stream = static_cast<bool>(hooks.onText);
+    const std::string body = buildRequest(input, stream);
     std::vector<std::pair<std::string, std::string>> headers = {{"User-Agent", "homelab-assistant/" HA_PLUGIN_VERSION}};
     if (!settings_.apiKey.empty()) headers.emplace_back("Authorization", "Bearer " + settings_.apiKey);
 
@@ -315,16 +324,57 @@ std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadl
     bool toolUseRetried = false;
     for (;;) {
         ErrorVerdict verdict;
+        // Fresh for every attempt; what an attempt already handed on cannot be taken back.
+        ChatStreamAssembler assembler(hooks.onText);
+        SseParser parser;
+        PostOptions options;
+        options.deadlineNs = deadlineNs;
+        options.requestTimeout = settings_.requestTimeout;
+        options.cancelled = hooks.cancelled;
+        if (stream) {
+            options.accept = "text/event-stream";
+            options.onEventStream = [&](std::string_view bytes) {
+                try {
+                    parser.feed(bytes, [&](const SseEvent& event) { assembler.add(event.data); });
+                } catch (const std::length_error& e) {
+                    throw Error(HA_ERR_UNAVAILABLE, settings_.providerName + ": " + e.what());
+                }
+            };
+        }
+        std::optional<HttpResult> r;
         try {
-            const HttpResult r = transport_->post(endpoint_, body, headers, deadlineNs, settings_.requestTimeout);
-            if (r.status == 200) return parseResponse(r.body);
-            verdict = classify(r);
+            r = transport_->post(endpoint_, body, headers, options);
+            if (r->status == 200 && r->streamed) return assembler.output();
         } catch (const TransportError& e) {
+            if (e.kind() == TransportError::Kind::Cancelled) {
+                throw Error(HA_ERR_TIMEOUT, settings_.providerName + ": the request was cancelled");
+            }
+            r.reset();
             verdict.status = e.kind() == TransportError::Kind::Timeout ? HA_ERR_TIMEOUT : HA_ERR_UNAVAILABLE;
             verdict.retry = e.kind() != TransportError::Kind::Tls;  // a bad certificate does not heal
             verdict.message = settings_.providerName + ": " + withoutKey(e.what());
+        } catch (const Error& e) {
+            // The stream itself failed: an error chunk, invalid JSON, or it was cut off.
+            r.reset();
+            verdict.status = e.status();
+            verdict.retry = true;
+            verdict.message = settings_.providerName + ": " + withoutKey(e.what());
         }
-        if (cancelled && cancelled()) throw Error(HA_ERR_TIMEOUT, verdict.message + " (the request was cancelled)");
+        if (r && r->status == 200) {
+            // Whole (a server that ignored "stream": true too): its text is handed on at once.
+            std::string out = parseResponse(r->body);
+            if (stream) {
+                const std::string text = stringOr(parseObject(out), "content");
+                if (!text.empty()) hooks.onText(text);
+            }
+            return out;
+        }
+        if (r) verdict = classify(*r);
+        if (assembler.streamedText()) {
+            // Part of the answer is out: asking again would show it twice.
+            throw Error(verdict.status, verdict.message + " (after part of the answer was streamed)");
+        }
+        if (hooks.cancelled && hooks.cancelled()) throw Error(HA_ERR_TIMEOUT, verdict.message + " (the request was cancelled)");
         if (verdict.toolUseFailed && settings_.retryToolUseFailed && !toolUseRetried) {
             toolUseRetried = true;
             if (log_) log_(HA_LOG_WARNING, verdict.message + "; asking once more");
@@ -344,7 +394,7 @@ std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadl
             log_(HA_LOG_WARNING, verdict.message + "; retry " + std::to_string(attempt) + "/" +
                                      std::to_string(settings_.maxRetries) + " in " + std::to_string(wait.count()) + " ms");
         }
-        if (!pause(wait, cancelled)) throw Error(HA_ERR_TIMEOUT, verdict.message + " (the request was cancelled)");
+        if (!pause(wait, hooks.cancelled)) throw Error(HA_ERR_TIMEOUT, verdict.message + " (the request was cancelled)");
     }
 }
 

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace ha_plugins::providers {
 
@@ -42,6 +43,13 @@ struct ErrorVerdict {
     std::string message;
 };
 
+// What a chat call gets from its caller besides the input: whether it was cancelled, and where
+// streamed text goes (empty: the caller does not stream; the request then asks for no stream).
+struct CallHooks {
+    std::function<bool()> cancelled;
+    std::function<void(std::string_view)> onText;
+};
+
 class ChatCompletionsClient {
 public:
     using Logger = std::function<void(int32_t level, const std::string& message)>;
@@ -61,12 +69,16 @@ public:
     static constexpr int64_t kMinRequestMs = 100;
 
     // provider/1: input is {"messages":[...],"tools":[...]}; returns the output JSON text.
-    // Retries wait at most until the deadline and stop early once `cancelled` says so.
-    // Throws homelab_assistant::Error (never with the API key in the message).
-    std::string chat(const std::string& input, uint64_t deadlineNs, const std::function<bool()>& cancelled = {}) const;
+    // Retries wait at most until the deadline and stop early once hooks.cancelled says so.
+    // Throws homelab_assistant::Error (never with the API key in the message). With
+    // hooks.onText the answer is requested as a stream and each piece of its text is handed on
+    // as it arrives; failures are retried only while nothing was handed on yet.
+    std::string chat(const std::string& input, uint64_t deadlineNs, const CallHooks& hooks = {}) const;
+    // The hooks of one provider/1 call: its cancel flag, and its stream sink when it streams.
+    static CallHooks hooksOf(const homelab_assistant::Call& call);
 
     // Request body for the endpoint (messages reduced to the fields each role may carry).
-    std::string buildRequest(const std::string& input) const;
+    std::string buildRequest(const std::string& input, bool stream = false) const;
     // provider/1 output from a 200 body; throws homelab_assistant::Error when it is unusable.
     static std::string parseResponse(const std::string& body);
     ErrorVerdict classify(const HttpResult& result) const;
