@@ -13,6 +13,12 @@ export const SUGGESTED_QUESTIONS = [
   'Did any service crash recently?',
 ];
 
+// The transcript list scrolls inside its live region: keep the newest message in view.
+function scrollToEnd() {
+  const log = $('transcript-log');
+  log.scrollTop = log.scrollHeight;
+}
+
 function describeError(error) {
   if (!(error instanceof ApiError)) return { text: `Something went wrong: ${error.message}`, retry: true };
   switch (error.kind) {
@@ -136,7 +142,7 @@ export class ChatView {
     const messages = current?.messages ?? [];
     messages.forEach((m, i) => transcript.append(renderMessage(m, m.retryable ? () => this.retry(current, i) : null)));
     $('suggestions').hidden = messages.length > 0;
-    transcript.scrollTop = transcript.scrollHeight;
+    scrollToEnd();
   }
 
   renderList() {
@@ -210,7 +216,7 @@ export class ChatView {
       const fresh = renderMessage(answer, null);
       item.replaceWith(fresh);
       item = fresh;
-      transcript.scrollTop = transcript.scrollHeight;
+      scrollToEnd();
     };
     let round = 0;
     this.controller = new AbortController();
@@ -229,7 +235,7 @@ export class ChatView {
           if (d.round !== round) { round = d.round; answer.text = ''; }
           answer.text += d.text;
           textNode().textContent = answer.text;
-          transcript.scrollTop = transcript.scrollHeight;
+          scrollToEnd();
         },
         degraded: (d) => { answer.notice = d.notice; answer.text = ''; round = 0; redraw(); },
         refusal: (d) => { answer.refused = true; answer.refusal = { category: d.category, reason: d.reason }; },
