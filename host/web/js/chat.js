@@ -171,7 +171,13 @@ export class ChatView {
 
   startRename(item, conversation) {
     const input = el('input', { type: 'text', value: titleOf(conversation), 'aria-label': 'New name of the conversation', maxlength: 120 });
+    // Enter, Escape or leaving the box ends the rename once: render() removes the focused box,
+    // which fires its blur in the middle of that removal; a second render() from there would
+    // pull the list apart under the first one (NotFoundError on remove).
+    let ended = false;
     const done = (save) => {
+      if (ended) return;
+      ended = true;
       if (save && input.value.trim()) this.conversations.rename(conversation.id, input.value);
       this.render();
     };

@@ -18,7 +18,9 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 export function clear(node) {
-  while (node.firstChild) node.firstChild.remove();
+  // One step: removing children one by one lets a blur handler (fired when a focused child
+  // goes) change the list between two removals.
+  node.replaceChildren();
   return node;
 }
 
