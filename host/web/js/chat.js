@@ -34,10 +34,20 @@ function describeError(error) {
   }
 }
 
+// A call's outcome in words. "denied" here is the system's answer to the plugin (permission
+// denied), not the policy's decision, which is shown apart.
+const STATUS_WORDS = {
+  ok: 'ok', invalid_argument: 'bad arguments', not_found: 'not found', unavailable: 'unavailable',
+  timeout: 'timed out', internal_error: 'internal error', unsupported: 'not supported here',
+  denied: 'permission denied', rate_limited: 'rate limited', quota_exceeded: 'quota exceeded',
+  too_large: 'result too large',
+};
+const statusWords = (status) => STATUS_WORDS[status] ?? String(status).replace(/_/g, ' ');
+
 function toolSummary(tool) {
   const parts = [tool.capability];
   if (tool.status === undefined) parts.push('running…');
-  else parts.push(tool.decision === 'allowed' ? tool.status : `${tool.decision}`);
+  else parts.push(tool.decision === 'allowed' ? statusWords(tool.status) : 'refused by the policy');
   if (typeof tool.duration_ms === 'number') parts.push(formatMs(tool.duration_ms));
   return parts.join(' · ');
 }
@@ -56,7 +66,8 @@ function renderTool(tool) {
     ['Decision', tool.decision ?? 'pending'],
   ];
   if (tool.reason) rows.push(['Reason', tool.reason]);
-  rows.push(['Status', tool.status ?? 'running']);
+  const words = tool.status === undefined ? 'running' : statusWords(tool.status);
+  rows.push(['Status', words === tool.status || tool.status === undefined ? words : `${words} (${tool.status})`]);
   if (typeof tool.duration_ms === 'number') rows.push(['Duration', formatMs(tool.duration_ms)]);
   if (tool.error) rows.push(['Error', tool.error]);
   return el('li', { class: 'tool' },
