@@ -312,12 +312,15 @@ try {
   await phone.context().close();
 
   console.log('== for the README: a small desktop picture');
-  const readme = await newPage({ viewport: { width: 1100, height: 640 } });
+  // browser.sh makes tests/web/screenshot.png's next version from it (screenshot.png in OUT).
+  const readme = await newPage({ viewport: { width: 1100, height: 720 } });
   await signIn(readme, OFFLINE);
   await readme.waitForSelector('.finding[data-severity="warning"]', { timeout: 20000 });
   await readme.click('#suggestion-list button >> nth=1');
   await readme.waitForFunction(() => document.querySelector('#transcript li.msg.assistant[aria-busy="false"]'));
   await readme.locator('details.tools summary').first().click();
+  await readme.locator('li.tool summary').first().click();
+  check('for the README: a tool call open in the picture', await readme.isVisible('li.tool dl'));
   await readme.screenshot({ path: join(OUT, 'readme.png') });
   await readme.context().close();
 } catch (e) {
