@@ -9,7 +9,8 @@ case "$what" in
   test)
     pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container wrk
            clang-14 libclang-rt-14-dev  # the fuzz targets (tests/fuzz)
-           chromium chromium-driver)    # the web page's browser test (tests/integration/web)
+           chromium chromium-driver     # the web page's browser test (tests/integration/web)
+           pngquant optipng)            # its small README picture
     # Debian's nodejs leaves npm to its own package; other builds of node bring it along.
     command -v npm >/dev/null || pkgs+=(npm) ;;
   package) pkgs+=(debhelper dpkg-dev) ;;

@@ -13,6 +13,12 @@ export const SUGGESTED_QUESTIONS = [
   'Did any service crash recently?',
 ];
 
+// The transcript list scrolls inside its live region: keep the newest message in view.
+function scrollToEnd() {
+  const log = $('transcript-log');
+  log.scrollTop = log.scrollHeight;
+}
+
 function describeError(error) {
   if (!(error instanceof ApiError)) return { text: `Something went wrong: ${error.message}`, retry: true };
   switch (error.kind) {
@@ -28,10 +34,20 @@ function describeError(error) {
   }
 }
 
+// A call's outcome in words. "denied" here is the system's answer to the plugin (permission
+// denied), not the policy's decision, which is shown apart.
+const STATUS_WORDS = {
+  ok: 'ok', invalid_argument: 'bad arguments', not_found: 'not found', unavailable: 'unavailable',
+  timeout: 'timed out', internal_error: 'internal error', unsupported: 'not supported here',
+  denied: 'permission denied', rate_limited: 'rate limited', quota_exceeded: 'quota exceeded',
+  too_large: 'result too large',
+};
+const statusWords = (status) => STATUS_WORDS[status] ?? String(status).replace(/_/g, ' ');
+
 function toolSummary(tool) {
   const parts = [tool.capability];
   if (tool.status === undefined) parts.push('running…');
-  else parts.push(tool.decision === 'allowed' ? tool.status : `${tool.decision}`);
+  else parts.push(tool.decision === 'allowed' ? statusWords(tool.status) : 'refused by the policy');
   if (typeof tool.duration_ms === 'number') parts.push(formatMs(tool.duration_ms));
   return parts.join(' · ');
 }
@@ -50,7 +66,8 @@ function renderTool(tool) {
     ['Decision', tool.decision ?? 'pending'],
   ];
   if (tool.reason) rows.push(['Reason', tool.reason]);
-  rows.push(['Status', tool.status ?? 'running']);
+  const words = tool.status === undefined ? 'running' : statusWords(tool.status);
+  rows.push(['Status', words === tool.status || tool.status === undefined ? words : `${words} (${tool.status})`]);
   if (typeof tool.duration_ms === 'number') rows.push(['Duration', formatMs(tool.duration_ms)]);
   if (tool.error) rows.push(['Error', tool.error]);
   return el('li', { class: 'tool' },
@@ -136,7 +153,7 @@ export class ChatView {
     const messages = current?.messages ?? [];
     messages.forEach((m, i) => transcript.append(renderMessage(m, m.retryable ? () => this.retry(current, i) : null)));
     $('suggestions').hidden = messages.length > 0;
-    transcript.scrollTop = transcript.scrollHeight;
+    scrollToEnd();
   }
 
   renderList() {
@@ -165,7 +182,13 @@ export class ChatView {
 
   startRename(item, conversation) {
     const input = el('input', { type: 'text', value: titleOf(conversation), 'aria-label': 'New name of the conversation', maxlength: 120 });
+    // Enter, Escape or leaving the box ends the rename once: render() removes the focused box,
+    // which fires its blur in the middle of that removal; a second render() from there would
+    // pull the list apart under the first one (NotFoundError on remove).
+    let ended = false;
     const done = (save) => {
+      if (ended) return;
+      ended = true;
       if (save && input.value.trim()) this.conversations.rename(conversation.id, input.value);
       this.render();
     };
@@ -210,7 +233,7 @@ export class ChatView {
       const fresh = renderMessage(answer, null);
       item.replaceWith(fresh);
       item = fresh;
-      transcript.scrollTop = transcript.scrollHeight;
+      scrollToEnd();
     };
     let round = 0;
     this.controller = new AbortController();
@@ -229,7 +252,7 @@ export class ChatView {
           if (d.round !== round) { round = d.round; answer.text = ''; }
           answer.text += d.text;
           textNode().textContent = answer.text;
-          transcript.scrollTop = transcript.scrollHeight;
+          scrollToEnd();
         },
         degraded: (d) => { answer.notice = d.notice; answer.text = ''; round = 0; redraw(); },
         refusal: (d) => { answer.refused = true; answer.refusal = { category: d.category, reason: d.reason }; },

@@ -9,7 +9,8 @@ export function el(tag, attributes = {}, ...children) {
     else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) {
+  // Children may come in nested lists (rows of [dt, dd] pairs): flatten them all.
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -17,7 +18,9 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 export function clear(node) {
-  while (node.firstChild) node.firstChild.remove();
+  // One step: removing children one by one lets a blur handler (fired when a focused child
+  // goes) change the list between two removals.
+  node.replaceChildren();
   return node;
 }
 

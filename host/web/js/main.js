@@ -52,6 +52,14 @@ for (const [buttonId, panelId] of panels) {
 }
 narrow.addEventListener('change', layoutPanels);
 
+// ---- the skip link: the keyboard's first stop, to the box one types in. Before signing in the
+// question box is hidden, so it leads to the key instead (a link to a hidden box goes nowhere).
+function pointSkipLink(signedIn) {
+  const link = $('skip-link');
+  link.href = signedIn ? '#question' : '#api-key';
+  link.textContent = signedIn ? 'Skip to the question box' : 'Skip to the API key';
+}
+
 // ---- sign in and out
 function showSignIn(message = '') {
   status.stop();
@@ -60,6 +68,7 @@ function showSignIn(message = '') {
   $('signin').hidden = false;
   $('signin-error').textContent = message;
   $('remember').checked = keyStore.remembered();
+  pointSkipLink(false);
   layoutPanels();
   $('api-key').focus();
 }
@@ -95,6 +104,7 @@ async function signIn(key, remember) {
   $('signin').hidden = true;
   $('app').hidden = false;
   $('sign-out').hidden = false;
+  pointSkipLink(true);
   layoutPanels();
   chat.render();
   status.start(tools.tools);

@@ -82,6 +82,19 @@ mkdir -p "$OUT" && rm -f "$OUT"/*.png
    RESP=$RESP KEY=$KEY OUT=$OUT CHROMIUM=$CHROMIUM timeout 300 node browser-test.mjs)
 rc=$?
 check "the browser test passed" [ "$rc" = 0 ]
+# The README's picture (tests/web/screenshot.png is a copy of this file): the last step's
+# desktop view, made small with pngquant and optipng where they are installed.
+if [ -s "$OUT/readme.png" ]; then
+  if command -v pngquant >/dev/null; then
+    pngquant --quality 60-90 --speed 1 --strip --force --output "$OUT/screenshot.png" "$OUT/readme.png" || cp "$OUT/readme.png" "$OUT/screenshot.png"
+  else
+    cp "$OUT/readme.png" "$OUT/screenshot.png"
+  fi
+  command -v optipng >/dev/null && optipng -quiet -o5 "$OUT/screenshot.png"
+  size=$(stat -c %s "$OUT/screenshot.png")
+  echo "   the README picture: $OUT/screenshot.png ($(( size / 1024 )) KiB)"
+  check "the README picture is small (under 150 KiB)" [ "$size" -lt 153600 ]
+fi
 check "the offline server is still healthy" curl -sf --cacert "$WORK/offline/tls/cert.pem" "$OFFLINE_URL/health" -o /dev/null
 expect_no_grep "the API key is in no server log" "$KEY" "$WORK"/*/server.log
 echo "   screenshots: $OUT ($(ls "$OUT"/*.png 2>/dev/null | wc -l) files)"
