@@ -5,6 +5,7 @@
 #include "util/Deadline.h"
 #include "util/Text.h"
 
+#include <cctype>
 #include <cmath>
 
 namespace ha::http {
