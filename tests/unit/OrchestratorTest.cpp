@@ -23,6 +23,7 @@ class OrchestratorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testGuardRefusesBeforeAnyModelOrTool);
     CPPUNIT_TEST(testProviderErrorIsReported);
     CPPUNIT_TEST(testHistoryIsSentOnTheNextTurn);
+    CPPUNIT_TEST(testClientKeptHistoryIsUsedAndNotStored);
     CPPUNIT_TEST(testLargeToolResultsAreTruncated);
     CPPUNIT_TEST(testMissingToolCallIdsAreFilledIn);
     CPPUNIT_TEST(testEveryToolCallIsRunOrRefusedUpToTheTurnLimit);
@@ -194,6 +195,28 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(4), second->size());
         CPPUNIT_ASSERT_EQUAL(std::string("first question"), *json::getString(json::asObject(second->get(1)), "content"));
         CPPUNIT_ASSERT_EQUAL(std::string("first answer"), *json::getString(json::asObject(second->get(2)), "content"));
+        CPPUNIT_ASSERT_EQUAL(size_t(2), json::asArray(json::parse(provider_.sentMessages[2]))->size());
+    }
+
+    void testClientKeptHistoryIsUsedAndNotStored() {
+        provider_.replies = {textReply("an answer")};
+        auto o = orchestrator();
+        o->handle({"stored question", "conv"});
+        // A turn that brings its conversation (an OpenAI-compatible request) gets that one, not
+        // the stored history of its id, and leaves the store alone.
+        ChatTurnRequest turn("the question", "conv");
+        turn.history = std::vector<Turn>{Turn("client question", "client answer")};
+        o->handle(turn);
+        auto sent = json::asArray(json::parse(provider_.sentMessages[1]));
+        CPPUNIT_ASSERT_EQUAL(size_t(4), sent->size());
+        CPPUNIT_ASSERT_EQUAL(std::string("client question"), *json::getString(json::asObject(sent->get(1)), "content"));
+        CPPUNIT_ASSERT_EQUAL(std::string("client answer"), *json::getString(json::asObject(sent->get(2)), "content"));
+        CPPUNIT_ASSERT_EQUAL(std::string("the question"), *json::getString(json::asObject(sent->get(3)), "content"));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), store_->history("conv").size());
+        // An empty client history is no history at all.
+        ChatTurnRequest fresh("alone", "conv");
+        fresh.history = std::vector<Turn>{};
+        o->handle(fresh);
         CPPUNIT_ASSERT_EQUAL(size_t(2), json::asArray(json::parse(provider_.sentMessages[2]))->size());
     }
 

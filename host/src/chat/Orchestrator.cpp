@@ -54,7 +54,7 @@ std::string Orchestrator::toolMessageContent(const ToolExecution& ex, size_t max
 
 std::vector<Message> Orchestrator::initialMessages(const ChatTurnRequest& request) const {
     std::vector<Message> messages{Message::system(systemPrompt())};
-    for (const Turn& t : conversations_.history(request.conversationId)) {
+    for (const Turn& t : historyOf(request)) {
         messages.push_back(Message::user(t.user));
         messages.push_back(Message::assistant(t.assistant));
     }
@@ -117,7 +117,9 @@ void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls
 ChatTurnResult Orchestrator::converse(Provider& provider, const ChatTurnRequest& request, Deadline deadline) const {
     ChatTurnResult result;
     result.provider = provider.name();
-    const std::optional<Subject> subject = conversations_.lastSubject(request.conversationId);
+    const std::optional<Subject> subject =
+        request.history ? (request.history->empty() ? std::nullopt : request.history->back().subject)
+                        : conversations_.lastSubject(request.conversationId);
     // Layer 2: only allowed read-only capabilities are offered; each call is checked again.
     const std::vector<FunctionSpec>& offered = executor_.offeredFunctions();
     const std::vector<FunctionSpec> none;
@@ -179,7 +181,12 @@ ChatTurnResult Orchestrator::answerWithFallback(const ChatTurnRequest& request, 
     return result;
 }
 
+std::vector<Turn> Orchestrator::historyOf(const ChatTurnRequest& request) const {
+    return request.history ? *request.history : conversations_.history(request.conversationId);
+}
+
 void Orchestrator::remember(const ChatTurnRequest& request, const ChatTurnResult& result) {
+    if (request.history) return;  // the client keeps this conversation
     conversations_.append(request.conversationId, {request.message, result.answer, result.subject});
 }
 

@@ -27,6 +27,10 @@ struct ChatTurnRequest {
     CallContext context;
     // Sees the turn as it happens (a streamed answer); null when nobody watches. Outlives handle().
     TurnObserver* observer = nullptr;
+    // The earlier turns as the client keeps them (an OpenAI-compatible request carries the whole
+    // conversation): used instead of the stored history of conversationId, and the turn is not
+    // stored.
+    std::optional<std::vector<Turn>> history;
 };
 
 // A provider failure, as the client and the audit log see it.
@@ -95,6 +99,7 @@ private:
                       Deadline deadline, std::vector<Message>& messages, ChatTurnResult& result) const;
     ChatTurnResult answerWithFallback(const ChatTurnRequest& request, ChatTurnResult failed) const;
     void remember(const ChatTurnRequest& request, const ChatTurnResult& result);
+    std::vector<Turn> historyOf(const ChatTurnRequest& request) const;
 
     const ToolExecutor& executor_;
     Provider& provider_;

@@ -37,7 +37,7 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
         handle(request, response);
     } catch (const HttpError& e) {
         for (const auto& [name, value] : e.headers()) response.set(name, value);
-        sendError(response, e.status(), e.what());
+        sendError(response, e.status(), e.what(), e.code());
     } catch (const std::exception& e) {
         Poco::Logger::get("http").error("request " + requestId_ + " failed: " + text::sanitizeForLog(e.what()));
         sendError(response, 500, "internal error (request " + requestId_ + ")");
@@ -51,9 +51,23 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
                             requestId_);
 }
 
+std::optional<std::string> ApiHandler::presentedKey(const HTTPServerRequest& request) const {
+    if (request.has("X-API-Key")) return request.get("X-API-Key");
+    if (acceptsBearer() && request.has("Authorization")) {
+        const std::string& value = request.get("Authorization");
+        // The scheme is case-insensitive (RFC 9110 11.1); anything else is a wrong key, not a
+        // missing one.
+        if (value.size() > 7 && text::toLower(value.substr(0, 7)) == "bearer ") return text::trim(value.substr(7));
+        return value;
+    }
+    return std::nullopt;
+}
+
 void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& response) {
-    const std::optional<std::string> presented =
-        request.has("X-API-Key") ? std::optional<std::string>(request.get("X-API-Key")) : std::nullopt;
+    const std::optional<std::string> presented = presentedKey(request);
+    // RFC 6750: a 401 to a Bearer client names the scheme.
+    std::map<std::string, std::string> challenge;
+    if (acceptsBearer()) challenge["WWW-Authenticate"] = "Bearer";
     const LoginGuard::Verdict login = LoginGuard(ctx_.authenticator, ctx_.failureLimiter).check(presented, client_);
     switch (login.outcome) {
         case LoginGuard::Outcome::Accepted: break;
@@ -61,11 +75,14 @@ void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& re
             throw HttpError(429, "too many failed authentication attempts; retry later",
                             {{"Retry-After", std::to_string(login.retryAfterSeconds)}});
         case LoginGuard::Outcome::Missing:
-            throw HttpError(401, "missing API key: send it in the X-API-Key header");
+            throw HttpError(401, acceptsBearer()
+                                     ? "missing API key: send it as Authorization: Bearer <key> or in the X-API-Key header"
+                                     : "missing API key: send it in the X-API-Key header",
+                            challenge, "missing_api_key");
         case LoginGuard::Outcome::Invalid:
             Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")" +
                                               (login.firstBlocked ? "; further failures from it get 429" : ""));
-            throw HttpError(401, "invalid API key");
+            throw HttpError(401, "invalid API key", challenge, "invalid_api_key");
     }
     const auto verdict = ctx_.keyLimiter.acquire(ctx_.authenticator.keyId());
     response.set("X-RateLimit-Limit", std::to_string(ctx_.keyLimiter.limit()));
@@ -74,7 +91,7 @@ void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& re
         throw HttpError(429,
                         "rate limit exceeded: at most " + std::to_string(ctx_.config.rateLimit.requests) +
                             " requests per " + std::to_string(ctx_.config.rateLimit.windowSeconds) + " seconds",
-                        {{"Retry-After", std::to_string(verdict.retryAfterSeconds)}});
+                        {{"Retry-After", std::to_string(verdict.retryAfterSeconds)}}, "rate_limit_exceeded");
     }
     response.set("X-RateLimit-Remaining", std::to_string(verdict.remaining));
 }
@@ -144,10 +161,15 @@ void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::
     response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
-void ApiHandler::sendError(HTTPServerResponse& response, int status, const std::string& message) {
+void ApiHandler::sendError(HTTPServerResponse& response, int status, const std::string& message,
+                           const std::string& code) {
+    sendJson(response, status, errorBody(status, message, code));  // redacted in sendJson
+}
+
+json::Object::Ptr ApiHandler::errorBody(int, const std::string& message, const std::string&) const {
     auto body = json::object();
-    body->set("error", message);  // redacted with the rest of the body in sendJson
-    sendJson(response, status, body);
+    body->set("error", message);
+    return body;
 }
 
 void ErrorHandler::handle(HTTPServerRequest&, HTTPServerResponse& response) {

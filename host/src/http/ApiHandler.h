@@ -12,6 +12,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <optional>
 #include <string>
 
 namespace ha::http {
@@ -27,7 +28,8 @@ public:
 protected:
     virtual void handle(HTTPServerRequest& request, HTTPServerResponse& response) = 0;
 
-    // Checks X-API-Key and the per-key rate limit; throws HttpError 401/429.
+    // Checks X-API-Key (or Authorization: Bearer where acceptsBearer()) and the per-key rate
+    // limit; throws HttpError 401/429.
     void authenticate(HTTPServerRequest& request, HTTPServerResponse& response);
     // The whole body, at most config.server.maxBodyBytes (413 beyond).
     std::string readBody(HTTPServerRequest& request);
@@ -42,7 +44,14 @@ protected:
 
     // Sends the body with every known secret masked (the Redactor over the whole JSON text).
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
-    void sendError(HTTPServerResponse& response, int status, const std::string& message);
+    void sendError(HTTPServerResponse& response, int status, const std::string& message, const std::string& code = "");
+
+    // The body of an error response: {"error": message} here; a route speaking another protocol
+    // (OpenAI's error object, JSON-RPC) answers its errors in that protocol's shape.
+    virtual json::Object::Ptr errorBody(int status, const std::string& message, const std::string& code) const;
+    // Whether the key may also come as `Authorization: Bearer <key>` (what OpenAI and MCP
+    // clients send).
+    virtual bool acceptsBearer() const { return false; }
 
     // What the plugin calls made for this request get: its id and its cancel token.
     CallContext callContext() const;
@@ -52,6 +61,9 @@ protected:
     void noteStatus(int status) { status_ = status; }
     // Text with every known secret masked: for anything a client receives.
     std::string redacted(std::string_view text) const { return ctx_.redactor.redact(text); }
+
+    // The key the request presents, if any (X-API-Key first).
+    std::optional<std::string> presentedKey(const HTTPServerRequest& request) const;
 
     const std::string& requestId() const { return requestId_; }
     const std::string& clientAddress() const { return client_; }

@@ -1,6 +1,7 @@
 #include "http/ChatHandler.h"
 
 #include "http/ChatEventStream.h"
+#include "http/TurnOutcome.h"
 
 #include "util/Deadline.h"
 #include "util/Text.h"
@@ -8,34 +9,10 @@
 #include <Poco/Logger.h>
 #include <Poco/UUIDGenerator.h>
 
-#include <cmath>
 
 namespace ha::http {
 
 namespace {
-
-int httpStatusForProvider(CallStatus s) {
-    switch (s) {
-        case CallStatus::Timeout: return 504;
-        case CallStatus::RateLimited:
-        case CallStatus::Quota: return 503;
-        default: return 502;
-    }
-}
-
-std::string providerErrorMessage(const ProviderFailure& f) {
-    const std::string who = "the language model provider '" + f.provider + "'";
-    switch (f.status) {
-        case CallStatus::Denied: return who + " rejected the credentials: " + f.message;
-        case CallStatus::RateLimited: return who + " is rate limiting requests: " + f.message;
-        case CallStatus::Quota: return who + " reports an exhausted quota: " + f.message;
-        case CallStatus::Timeout: return who + " did not answer in time";
-        default: return who + " failed: " + f.message;
-    }
-}
-
-// nginx's code for "the client closed the connection before the answer": audit and access log.
-constexpr int kClientClosedRequest = 499;
 
 bool acceptsEventStream(const HTTPServerRequest& request) {
     return text::toLower(request.get("Accept", "")).find("text/event-stream") != std::string::npos;
@@ -91,49 +68,18 @@ ChatTurnRequest ChatHandler::readTurn(HTTPServerRequest& request, bool& stream) 
 
 void ChatHandler::audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs,
                         bool streamed, bool cancelled) {
-    auto calls = json::array();
-    std::vector<std::string> names;
-    for (const auto& call : result.toolCalls) {
-        calls->add(call.toJson());
-        names.push_back(call.capability.empty() ? call.name : call.capability);
-    }
     auto record = auditRecord("chat");
-    record->set("conversation_id", turn.conversationId);
-    record->set("user_message", turn.message);
-    record->set("assistant_response", result.answer);
-    record->set("tool_calls", stringArray(names));  // the original service's field: capability names
-    record->set("tool_call_details", calls);
-    record->set("provider", result.provider);
-    if (!result.model.empty()) record->set("model", result.model);
-    record->set("rounds", result.rounds);
-    record->set("refused", result.refusal.has_value());
-    if (result.refusal) {
-        record->set("refusal_reason", result.refusal->reason);
-        record->set("refusal_category", result.refusal->category);
-    }
-    if (result.fallbackFrom) {
-        record->set("degraded", true);
-        record->set("provider_error", providerErrorMessage(*result.fallbackFrom));
-    }
-    record->set("status", status);
-    if (cancelled) {
-        record->set("cancelled", true);
-        record->set("error", "the client went away before the answer was complete");
-    } else if (result.error) {
-        record->set("error", providerErrorMessage(*result.error));
-    }
-    if (streamed) record->set("streamed", true);
-    record->set("duration_ms", std::round(durationMs * 1000.0) / 1000.0);
+    TurnOutcome::fillAudit(*record, turn, result, status, durationMs, streamed, cancelled);
     writeAudit(record, "the answer");
 }
 
 void ChatHandler::answer(HTTPServerResponse& response, const ChatTurnRequest& turn, const ChatTurnResult& result) {
     if (result.error) {
         auto err = json::object();
-        err->set("error", providerErrorMessage(*result.error));
+        err->set("error", TurnOutcome::errorMessage(*result.error));
         err->set("conversation_id", turn.conversationId);
         if (result.error->status == CallStatus::RateLimited) response.set("Retry-After", "30");
-        sendJson(response, httpStatusForProvider(result.error->status), err);
+        sendJson(response, TurnOutcome::httpStatus(result.error->status), err);
         return;
     }
     sendJson(response, 200, answerBody(turn, result));
@@ -168,7 +114,7 @@ void ChatHandler::streamTurn(HTTPServerResponse& response, ChatTurnRequest turn,
         return;
     }
     const bool cancelled = events.clientGone();
-    const int status = cancelled ? kClientClosedRequest : result.error ? httpStatusForProvider(result.error->status) : 200;
+    const int status = TurnOutcome::auditStatus(result, cancelled);
     try {
         audit(turn, result, status, elapsedMs(start), true, cancelled);
     } catch (const HttpError& e) {
@@ -176,11 +122,11 @@ void ChatHandler::streamTurn(HTTPServerResponse& response, ChatTurnRequest turn,
         return;
     }
     if (cancelled) {
-        noteStatus(kClientClosedRequest);
+        noteStatus(TurnOutcome::kClientClosedRequest);
         return;
     }
     if (result.error) {
-        events.error(status, providerErrorMessage(*result.error), turn.conversationId);
+        events.error(status, TurnOutcome::errorMessage(*result.error), turn.conversationId);
         return;
     }
     if (result.refusal) events.refusal(*result.refusal, result.answer);
@@ -199,10 +145,10 @@ void ChatHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respons
     const ChatTurnResult result = ctx_.orchestrator.handle(turn);
     // A client that hung up is audited as such; it is sent nothing.
     const bool cancelled = clientProbe().gone();
-    const int status = cancelled ? kClientClosedRequest : result.error ? httpStatusForProvider(result.error->status) : 200;
+    const int status = TurnOutcome::auditStatus(result, cancelled);
     audit(turn, result, status, elapsedMs(start), false, cancelled);
     if (cancelled) {
-        noteStatus(kClientClosedRequest);
+        noteStatus(TurnOutcome::kClientClosedRequest);
         return;
     }
     answer(response, turn, result);

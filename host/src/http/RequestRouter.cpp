@@ -2,6 +2,9 @@
 
 #include "http/ChatHandler.h"
 #include "http/HealthHandler.h"
+#include "http/McpHandler.h"
+#include "http/OpenAiChatHandler.h"
+#include "http/OpenAiModelsHandler.h"
 #include "http/StaticFileHandler.h"
 #include "http/StatusHandler.h"
 #include "http/ToolCallHandler.h"
@@ -29,6 +32,11 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
     if (path == "/chat") return only("POST", [&] { return new ChatHandler(ctx_); });
     if (path == "/v1/tools" || path == "/v1/tools/") return only("GET", [&] { return new ToolsListHandler(ctx_); });
     if (path == "/v1/status") return only("GET", [&] { return new StatusHandler(ctx_); });
+    if (path == "/mcp") return new McpHandler(ctx_);  // answers every method itself (JSON-RPC errors)
+    // OpenAI-compatible routes answer every method themselves: their 405 is an OpenAI error too.
+    if (path == "/v1/chat/completions") return new OpenAiChatHandler(ctx_);
+    if (path == "/v1/models") return new OpenAiModelsHandler(ctx_, "");
+    if (path.compare(0, 11, "/v1/models/") == 0) return new OpenAiModelsHandler(ctx_, path.substr(11));
     const std::string prefix = "/v1/tools/";
     if (path.compare(0, prefix.size(), prefix) == 0) {
         const std::string capability = path.substr(prefix.size());  // Poco::URI already decoded %xx
