@@ -78,60 +78,29 @@ public:
         if (!path.empty()) path = normalizePath(path);
 
         const MountView view = readMounts();
-        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-        Poco::JSON::Array::Ptr unreachable = new Poco::JSON::Array;
-        size_t omitted = 0;
-        const auto add = [&](const Mount& m, const std::string& shownPath, const FsStat& st) {
-            if (list->size() >= maxFilesystems_) {
-                ++omitted;
-                return;
-            }
-            list->add(describe(m, shownPath, st.vfs));
-        };
-
+        Report report;
         if (!path.empty() || !paths_.empty()) {
             for (const std::string& p : path.empty() ? paths_ : std::vector<std::string>{path}) {
                 call.throwIfExpired();
-                // A host mount the container cannot see would stat as the directory beneath it.
-                const Mount* named = mountOf(view.all, p);
-                const auto reachable = [&](const Mount* m) {
-                    if (!m || view.canReach(m->mountPoint)) return true;
-                    if (!path.empty()) throw Error(HA_ERR_UNAVAILABLE, notReachable(m->mountPoint));
-                    unreachable->add(m->mountPoint);
-                    return false;
-                };
-                if (!reachable(named)) continue;
-                FsStat st;
-                if (!statUnderRoot(hostRoot_.prefix(), p, st)) {
-                    const int error = errno;
-                    if (!path.empty()) {
-                        throw Error(error == ENOENT || error == ENOTDIR ? HA_ERR_NOT_FOUND : HA_ERR_UNAVAILABLE,
-                                    "cannot read " + path + ": " + std::strerror(error));
-                    }
-                    continue;  // a configured path that is gone: skip it
-                }
-                // A symlink on the way leads to another filesystem than the name says: its device tells which.
-                const Mount* m = named && named->majorMinor == st.majorMinor ? named : mountOf(view.all, p, st.majorMinor);
-                if (!reachable(m)) continue;
-                add(m ? *m : Mount{p, "", "unknown", "", false}, p, st);
+                reportPath(view, p, !path.empty(), report);
             }
         } else {
             for (const Mount& m : realFilesystems(view.all, excludes_)) {
                 call.throwIfExpired();
                 if (!view.canReach(m.mountPoint)) {
-                    unreachable->add(m.mountPoint);
+                    report.unreachable->add(m.mountPoint);
                     continue;
                 }
                 FsStat st;
                 if (!statUnderRoot(hostRoot_.prefix(), m.mountPoint, st)) continue;  // vanished or inaccessible
                 if (st.vfs.f_blocks == 0) continue;
-                add(m, m.mountPoint, st);
+                add(report, m, m.mountPoint, st);
             }
         }
         auto out = newObject();
-        out->set("filesystems", list);
-        out->set("omitted", jsonInt(omitted));
-        if (unreachable->size() > 0) out->set("not_reachable", unreachable);
+        out->set("filesystems", report.filesystems);
+        out->set("omitted", jsonInt(report.omitted));
+        if (report.unreachable->size() > 0) out->set("not_reachable", report.unreachable);
         return toJson(out);
     }
 
@@ -148,6 +117,47 @@ private:
         std::set<std::string> reachable;
         bool canReach(const std::string& mountPoint) const { return everything || reachable.count(mountPoint) > 0; }
     };
+
+    // What one call found: the filesystems (at most max_filesystems) and the host's mount points
+    // this process cannot open.
+    struct Report {
+        Poco::JSON::Array::Ptr filesystems = new Poco::JSON::Array;
+        Poco::JSON::Array::Ptr unreachable = new Poco::JSON::Array;
+        size_t omitted = 0;
+    };
+
+    void add(Report& report, const Mount& m, const std::string& shownPath, const FsStat& st) const {
+        if (report.filesystems->size() >= maxFilesystems_) {
+            ++report.omitted;
+            return;
+        }
+        report.filesystems->add(describe(m, shownPath, st.vfs));
+    }
+
+    // The filesystem holding one path: asked for (an error when it cannot be read), or from
+    // 'paths' (skipped then).
+    void reportPath(const MountView& view, const std::string& path, bool asked, Report& report) const {
+        // A host mount the container cannot see would stat as the directory beneath it.
+        const auto reachable = [&](const Mount* m) {
+            if (!m || view.canReach(m->mountPoint)) return true;
+            if (asked) throw Error(HA_ERR_UNAVAILABLE, notReachable(m->mountPoint));
+            report.unreachable->add(m->mountPoint);
+            return false;
+        };
+        const Mount* named = mountOf(view.all, path);
+        if (!reachable(named)) return;
+        FsStat st;
+        if (!statUnderRoot(hostRoot_.prefix(), path, st)) {
+            const int error = errno;
+            if (!asked) return;  // a configured path that is gone
+            throw Error(error == ENOENT || error == ENOTDIR ? HA_ERR_NOT_FOUND : HA_ERR_UNAVAILABLE,
+                        "cannot read " + path + ": " + std::strerror(error));
+        }
+        // A symlink on the way leads to another filesystem than the name says: its device tells which.
+        const Mount* m = named && named->majorMinor == st.majorMinor ? named : mountOf(view.all, path, st.majorMinor);
+        if (!reachable(m)) return;
+        add(report, m ? *m : Mount{path, "", "unknown", "", false}, path, st);
+    }
 
     MountView readMounts() const {
         MountView view;
