@@ -6,7 +6,7 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev libssl-dev libsystemd-dev openssl ca-certificates)
 case "$what" in
-  test) pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container) ;;
+  test) pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container socat) ;;
   package) pkgs+=(debhelper dpkg-dev) ;;
 esac
 missing=()
