@@ -5,7 +5,14 @@
 //   fake_llm_server --port-file F [--tls CERT KEY] [--expect-key KEY]
 //   POST /__control/script   body: [{"status":200,"headers":{..},"body":{..}|"text",
 //                                    "body_file":"path","delay_ms":N,"hang":true}, ...]
-//                            loads a new script and forgets recorded requests
+//                            loads a new script and forgets recorded requests. A step may
+//                            stream instead, as text/event-stream in chunked encoding:
+//                            "stream_file":"x.sse" (a recorded stream, sent event by event),
+//                            or "stream":[chunk, ...] (each `data: <json>`, then `data: [DONE]`
+//                            unless "done":false), with "chunk_delay_ms":N before each event
+//                            and "hang_after":N (stop sending after N events and hold the
+//                            connection open). While it hangs it watches the client: the
+//                            request's record gets "closed_after_ms" when the client hung up.
 //   GET  /__control/requests the recorded requests: [{"path","auth","body"}, ...]; "auth" is
 //                            "ok"/"wrong"/"missing" against --expect-key, or "present"/"missing"
 //   anything else            the next script step
@@ -19,6 +26,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -33,7 +41,9 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <poll.h>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -84,14 +94,19 @@ public:
             send(resp, 200, stringify(state_.requests));
             return;
         }
-        Object::Ptr step = record(req, body);
+        Object::Ptr recorded;
+        Object::Ptr step = record(req, body, recorded);
         if (!step) {
             send(resp, 500, R"({"error":{"message":"the fake server has no script","type":"server_error"}})");
             return;
         }
         if (step->has("delay_ms")) std::this_thread::sleep_for(std::chrono::milliseconds(step->getValue<int>("delay_ms")));
         if (step->optValue<bool>("hang", false)) {
-            std::this_thread::sleep_for(std::chrono::seconds(30));  // the client gives up first
+            hang(req, recorded);  // the client gives up first
+            return;
+        }
+        if (step->has("stream") || step->has("stream_file")) {
+            stream(req, resp, step, recorded);
             return;
         }
         if (step->has("headers")) {
@@ -105,7 +120,77 @@ public:
     }
 
 private:
-    Object::Ptr record(Poco::Net::HTTPServerRequest& req, const std::string& body) {
+    // The events of a streaming step, each with its blank line.
+    static std::vector<std::string> events(const Object::Ptr& step) {
+        std::vector<std::string> out;
+        if (step->has("stream_file")) {
+            const std::string text = readFile(step->getValue<std::string>("stream_file"));
+            size_t start = 0;
+            while (start < text.size()) {
+                size_t end = text.find("\n\n", start);
+                end = end == std::string::npos ? text.size() : end + 2;
+                out.push_back(text.substr(start, end - start));
+                start = end;
+            }
+            return out;
+        }
+        auto chunks = step->getArray("stream");
+        for (size_t i = 0; i < chunks->size(); ++i) {
+            const auto c = chunks->get(static_cast<unsigned>(i));
+            out.push_back("data: " + (c.isString() ? c.extract<std::string>() : stringify(c)) + "\n\n");
+        }
+        if (step->optValue<bool>("done", true)) out.push_back("data: [DONE]\n\n");
+        return out;
+    }
+
+    void stream(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, const Object::Ptr& step,
+                const Object::Ptr& recorded) {
+        const auto frames = events(step);
+        const int delay = step->optValue<int>("chunk_delay_ms", 0);
+        const int hangAfter = step->optValue<int>("hang_after", -1);
+        resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(step->optValue<int>("status", 200)));
+        resp.setContentType("text/event-stream");
+        resp.set("Cache-Control", "no-cache");
+        resp.setChunkedTransferEncoding(true);
+        std::ostream& out = resp.send();
+        out.flush();
+        for (size_t i = 0; i < frames.size(); ++i) {
+            if (hangAfter >= 0 && static_cast<int>(i) == hangAfter) {
+                hang(req, recorded);
+                return;
+            }
+            if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+            out << frames[i];
+            out.flush();
+            if (!out) {
+                note(recorded, "write_failed_at_event", static_cast<int>(i));
+                return;
+            }
+        }
+    }
+
+    // Holds the exchange open for up to 30 s, noting when the client closed its side.
+    void hang(Poco::Net::HTTPServerRequest& req, const Object::Ptr& recorded) {
+        int fd = -1;
+        if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req)) fd = impl->socket().impl()->sockfd();
+        const auto start = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() - start < std::chrono::seconds(30)) {
+            pollfd p{fd, POLLRDHUP, 0};
+            if (fd >= 0 && ::poll(&p, 1, 50) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+                const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+                note(recorded, "closed_after_ms", static_cast<int>(ms.count()));
+                return;
+            }
+            if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+
+    void note(Object::Ptr recorded, const std::string& key, int value) {
+        std::lock_guard<std::mutex> lock(state_.mutex);
+        recorded->set(key, value);
+    }
+
+    Object::Ptr record(Poco::Net::HTTPServerRequest& req, const std::string& body, Object::Ptr& recorded) {
         Object::Ptr r = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
         r->set("method", req.getMethod());
         r->set("path", req.getURI());
@@ -121,6 +206,7 @@ private:
         }
         std::lock_guard<std::mutex> lock(state_.mutex);
         state_.requests->add(r);
+        recorded = r;
         if (state_.script->size() == 0) return nullptr;
         const size_t i = std::min(state_.next, state_.script->size() - 1);
         ++state_.next;

@@ -13,7 +13,7 @@ ha_cleanup() {
   for pid in ${HA_PIDS:-}; do
     { kill -KILL "$pid" && wait "$pid"; } 2>/dev/null || true
   done
-  rm -rf "$WORK"
+  [ -n "${HA_KEEP_WORK:-}" ] && echo "(kept $WORK)" || rm -rf "$WORK"
 }
 
 check() {  # check "description" command...
@@ -42,7 +42,9 @@ ha_make_cert() {  # ha_make_cert DIR -> DIR/tls/{cert,key}.pem for 127.0.0.1
 }
 
 # ha_start NAME CONFIG_BODY [VAR=value ...]: writes $WORK/NAME/config.yaml (listen/tls/audit are
-# added), starts the server with the given environment and waits until it listens.
+# added, plus HA_SERVER_YAML: more "server:" keys, each line indented by two spaces; server.web_root
+# when HA_WEB_ROOT is set; the audit path and sync mode from $HA_AUDIT_PATH and $HA_AUDIT_SYNC when
+# set), starts the server with the given environment and waits until it listens.
 # Sets URL, PID, DIR (the instance directory) and LOG.
 ha_start() {
   local name=$1 body=$2
@@ -51,7 +53,9 @@ ha_start() {
   mkdir -p "$DIR"
   ha_make_cert "$DIR"
   [ -f "$DIR/policy.yaml" ] || printf 'allow: ["cpu.*", "memory.*", "disk.*", "docker.*"]\n' >"$DIR/policy.yaml"
-  printf 'server:\n  listen: "127.0.0.1:0"\naudit:\n  path: audit.jsonl\n%s\n' "$body" >"$DIR/config.yaml"
+  printf 'server:\n  listen: "127.0.0.1:0"\n%s%baudit:\n  path: %s\n%s%s\n' "${HA_SERVER_YAML:+$HA_SERVER_YAML
+}" "${HA_WEB_ROOT:+  web_root: \"$HA_WEB_ROOT\"\n}" "${HA_AUDIT_PATH:-audit.jsonl}" "${HA_AUDIT_SYNC:+  sync: $HA_AUDIT_SYNC
+}" "$body" >"$DIR/config.yaml"
   LOG=$DIR/server.log
   env "$@" "$HA_BINARY" --config "$DIR/config.yaml" >"$LOG" 2>&1 &
   PID=$!
@@ -85,8 +89,10 @@ req() {
   shift 2
   BODY_FILE=$WORK/body
   HEADERS=$WORK/headers
+  rm -f "$BODY_FILE"  # curl leaves the file alone when a response has no body
   STATUS=$(curl -sS --max-time 30 --cacert "$CACERT" -X "$method" -o "$BODY_FILE" -D "$HEADERS" \
     -w '%{http_code}' "$@" "$URL$path") || STATUS=000
+  touch "$BODY_FILE"
   BODY=$(cat "$BODY_FILE")
 }
 
@@ -110,6 +116,10 @@ human_bytes() {
 quiet_jq() { jq -e "$1" "$2" >/dev/null 2>&1; }
 expect_status() { check "$1" status_is "$2"; }                   # expect_status DESC CODE
 expect_jq() { check "$1" quiet_jq "$2" "${3:-$BODY_FILE}"; }      # expect_jq DESC FILTER [FILE]
+# expect_event DESC EVENT FILTER: $EVENTS (from sse) has an EVENT event and FILTER holds for each.
+# (Not `jq -e 'select(...)'`: jq 1.6 takes its exit status from the last input, matched or not.)
+expect_event() { check "$1" quiet_jq_n "[inputs | select(.event == \"$2\") | ($3)] | length > 0 and all" "$EVENTS"; }
+quiet_jq_n() { jq -n -e "$1" "$2" >/dev/null 2>&1; }
 expect_body() { check "$1" body_has "$2"; }                      # expect_body DESC FIXED_TEXT
 expect_no_body() { check "$1" not_in_file "$2" "$BODY_FILE"; }    # expect_no_body DESC FIXED_TEXT
 expect_grep() { check "$1" grep -qE -- "$2" "$3"; }               # expect_grep DESC REGEX FILE
@@ -141,3 +151,24 @@ chat() {
   req POST /chat -H "X-API-Key: $KEY" -H "Content-Type: application/json" -d "$body"
 }
 answer() { jq -r .message "$BODY_FILE"; }
+
+# sse NAME MESSAGE [CONVERSATION_ID] [curl args...]: POST /chat as an event stream (key in $KEY).
+# Every event, stamped with the milliseconds since the request started when its data line
+# arrived, becomes one line of $WORK/NAME.events: {"t":ms,"event":"...","data":{...}}. Sets
+# EVENTS to that file and SSE_HEADERS to the response headers.
+sse() {
+  local name=$1 msg=$2 conv=${3:-} body t0
+  shift 3 2>/dev/null || shift $#
+  body=$(jq -nc --arg m "$msg" --arg c "$conv" 'if $c == "" then {message: $m} else {message: $m, conversation_id: $c} end')
+  SSE_HEADERS=$WORK/$name.headers
+  EVENTS=$WORK/$name.events
+  t0=$(date +%s%3N)
+  curl -sS -N --max-time 60 --cacert "$CACERT" -H "X-API-Key: $KEY" -H "Accept: text/event-stream" \
+    -H "Content-Type: application/json" -D "$SSE_HEADERS" -d "$body" "$@" "$URL/chat" 2>/dev/null |
+    while IFS= read -r line; do printf '%s\t%s\n' "$(($(date +%s%3N) - t0))" "$line"; done >"$WORK/$name.sse"
+  awk -F'\t' '$2 ~ /^event: / { ev = substr($2, 8) }
+              $2 ~ /^data: / { printf "{\"t\":%d,\"event\":\"%s\",\"data\":%s}\n", $1, ev, substr($2, 7) }' \
+    "$WORK/$name.sse" >"$EVENTS"
+}
+# event_names: the events of $EVENTS in order, space-separated (text_delta runs as one).
+event_names() { jq -r .event "$EVENTS" | uniq | tr '\n' ' ' | sed 's/ $//'; }

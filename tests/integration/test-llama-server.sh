@@ -70,6 +70,16 @@ check "the model called one of the offered tools" bash -c 'jq -e ".tool_calls_ma
 check "and answered after the tool result" json_eq .message "Done."
 line=$(tail -1 "$DIR/audit.jsonl")
 check "audit: two model rounds, tool call allowed and ok, provider openai" bash -c 'jq -e ".rounds == 2 and .provider == \"openai\" and .tool_call_details[0].status == \"ok\" and (.tool_call_details[0].id | length) > 0" <<<"$0" >/dev/null' "$line"
+# The same question streamed: the plugin asks llama-server for "stream": true and assembles its
+# SSE deltas (the tool call's arguments come in fragments), the host streams events to curl.
+sse e2e-stream "How much disk space is left?"
+expect_eq "streamed through llama-server: events in order" "$(event_names)" \
+  "start tool_call_started tool_call_finished text_delta answer"
+expect_jq "the streamed text is llama.cpp's answer" \
+  '[inputs] as $e | ([$e[] | select(.event == "text_delta") | .data.text] | add) == "Done." and ($e[] | select(.event == "answer") | .data.message == "Done.")' \
+  <(echo null; cat "$EVENTS")
+expect_event "the streamed tool call ran" tool_call_finished '.data.status == "ok" and .data.decision == "allowed"'
+check "audit: streamed, two rounds" bash -c 'tail -1 "$0" | jq -e ".streamed == true and .rounds == 2 and .status == 200" >/dev/null' "$DIR/audit.jsonl"
 check "the llama.cpp key is in no log" bash -c '! grep -qF "$0" "$1" "$2/audit.jsonl"' "$LLAMA_KEY" "$LOG" "$DIR"
 ha_stop "$PID"
 

@@ -140,6 +140,10 @@ check "never collected: 200 with collected false" expect_jq '.result.collected =
 check "never collected: names the timer to enable" bash -c 'jq -r .result.reason "$0" | grep -q "systemctl enable --now homelab-assistant-smart.timer"' "$BODY_FILE"
 req POST /v1/tools/smart.disk "${AUTH[@]}" -d '{"disk":"sda"}'
 check "never collected: smart.disk is 503" status_is 503
+# The first collection is seen at once, not after the cache's 5 s: the cache is keyed on the index.
+cp -r "$DATA" "$WORK/never-collected"
+req POST /v1/tools/smart.disks "${AUTH[@]}"
+check "collected a moment later: seen at once despite cache_seconds 5" expect_jq '.result.collected == true and .result.count == 5' "$BODY_FILE"
 check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 finish

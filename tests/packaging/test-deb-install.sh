@@ -98,6 +98,15 @@ check "the journal shows the start-up" grep -q "listening on https://0.0.0.0:$PO
 check "the API key is not in the journal" bash -c '! grep -qF "$0" <<<"$1"' "$KEY" "$journal"
 req POST /chat -H "X-API-Key: wrong-key-0123456789" -d '{"message":"hi"}'
 check "a wrong key is refused" status_is 401
+req GET /
+check "the installed service serves the web page at / (from /usr/share/homelab-assistant/web)" \
+  bash -c '[ "$0" = 200 ] && grep -q "<title>Homelab Assistant</title>" "$1" && grep -q "^Content-Security-Policy: default-src '"'"'self'"'"'" "$2"' \
+  "$STATUS" "$BODY_FILE" "$HEADERS"
+req GET /js/main.js
+check "and its modules as JavaScript" bash -c '[ "$0" = 200 ] && grep -qi "^Content-Type: text/javascript" "$1"' "$STATUS" "$HEADERS"
+check "the page's files are in the package" C test -f /usr/share/homelab-assistant/web/index.html
+sse installed-stream "How much disk space is left?"
+check "the installed service streams /chat as events" bash -c '[ "$(tail -1 "$0" | jq -r .event)" = answer ]' "$EVENTS"
 
 echo "== the SMART collector: a root timer whose files the service reads"
 check "homelab-assistant-smart.timer is installed, enabled and active" \

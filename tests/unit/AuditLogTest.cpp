@@ -4,8 +4,14 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <sstream>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
@@ -21,7 +27,34 @@ class AuditLogTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testConcurrentAppendsStayWholeLines);
     CPPUNIT_TEST(testUnwritablePathIsAnError);
     CPPUNIT_TEST(testTimestampFormat);
+    CPPUNIT_TEST(testShortWriteLeavesNoTornLine);
+    CPPUNIT_TEST(testConcurrentAppendsShareOneSync);
+    CPPUNIT_TEST(testFailedSyncWithholdsAndCutsItsRecords);
+    CPPUNIT_TEST(testEverySyncMode);
+    CPPUNIT_TEST(testReopensAfterLogrotateMovedTheFile);
+    CPPUNIT_TEST(testCutsATornTailOnOpen);
     CPPUNIT_TEST_SUITE_END();
+
+    static json::Object::Ptr record(int n, size_t payload = 100) {
+        auto rec = json::object();
+        rec->set("n", n);
+        rec->set("payload", std::string(payload, 'p'));
+        return rec;
+    }
+    // Every line of the file, each checked to be a whole JSON object; fails on a torn one.
+    static std::vector<int64_t> wholeLines(const std::string& path) {
+        const std::string content = test::readFile(path);
+        CPPUNIT_ASSERT_MESSAGE("the file ends inside a line", content.empty() || content.back() == '\n');
+        std::istringstream in(content);
+        std::string line;
+        std::vector<int64_t> numbers;
+        while (std::getline(in, line)) {
+            json::Object::Ptr o;
+            CPPUNIT_ASSERT_NO_THROW_MESSAGE(line.substr(0, 200), o = json::parseObject(line));
+            numbers.push_back(json::getInt(o, "n").value_or(-1));
+        }
+        return numbers;
+    }
 
 public:
     void testRedactsConfiguredSecrets() {
@@ -124,6 +157,142 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(27), ts.size());  // 2026-11-24T10:23:50.123456Z
         CPPUNIT_ASSERT_EQUAL('T', ts[10]);
         CPPUNIT_ASSERT_EQUAL('Z', ts.back());
+    }
+
+    // A write that comes up short (a full disk; here the file size limit, which fails the same
+    // way without root) leaves nothing of its record, and the next record is a line of its own.
+    // Before, the partial line stayed and the next record was glued onto it.
+    void testShortWriteLeavesNoTornLine() {
+        test::TempDir dir;
+        const Redactor redactor;
+        AuditLog log(dir.file("audit.jsonl"), redactor, AuditSync::None);
+        log.append(record(1));
+        struct stat st{};
+        CPPUNIT_ASSERT_EQUAL(0, ::stat(dir.file("audit.jsonl").c_str(), &st));
+        struct rlimit saved{};
+        CPPUNIT_ASSERT_EQUAL(0, ::getrlimit(RLIMIT_FSIZE, &saved));
+        const auto oldHandler = ::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of the signal
+        struct rlimit small = saved;
+        small.rlim_cur = static_cast<rlim_t>(st.st_size) + 40;  // room for 40 bytes of the next line
+        CPPUNIT_ASSERT_EQUAL(0, ::setrlimit(RLIMIT_FSIZE, &small));
+        bool failed = false;
+        try {
+            log.append(record(2, 500));
+        } catch (const AuditError& e) {
+            failed = true;
+            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("write failed") != std::string::npos);
+        }
+        ::setrlimit(RLIMIT_FSIZE, &saved);
+        ::signal(SIGXFSZ, oldHandler);
+        CPPUNIT_ASSERT(failed);
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1}));
+        log.append(record(3));  // space is back: a clean record on a line of its own
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1, 3}));
+    }
+
+    // Group commit: appends that arrive while a sync runs wait for the next one, which covers
+    // them all; each append returns only after a sync that covers its record.
+    void testConcurrentAppendsShareOneSync() {
+        test::TempDir dir;
+        const Redactor redactor;
+        std::atomic<int> syncs{0};
+        AuditLog log(dir.file("audit.jsonl"), redactor, AuditSync::Batch, [&](int fd) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a slow disk
+            ++syncs;
+            return ::fdatasync(fd);
+        });
+        std::atomic<int> returnedUnsynced{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t) {
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 10; ++i) {
+                    log.append(record(t * 100 + i));
+                    if (syncs.load() == 0) ++returnedUnsynced;
+                }
+            });
+        }
+        for (auto& th : threads) th.join();
+        CPPUNIT_ASSERT_EQUAL(0, returnedUnsynced.load());
+        CPPUNIT_ASSERT_EQUAL(size_t(80), wholeLines(dir.file("audit.jsonl")).size());
+        CPPUNIT_ASSERT_EQUAL(uint64_t(syncs.load()), log.syncCount());
+        // 80 records, 8 writers: about one sync per round of writers, far fewer than records.
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(syncs.load()) + " syncs", syncs.load() <= 40);
+    }
+
+    // A failed fdatasync: what it was to cover is withheld from every waiting caller and cut
+    // from the file, so no record of a withheld answer looks committed.
+    void testFailedSyncWithholdsAndCutsItsRecords() {
+        test::TempDir dir;
+        const Redactor redactor;
+        std::atomic<bool> fail{false};
+        AuditLog log(dir.file("audit.jsonl"), redactor, AuditSync::Batch, [&](int fd) {
+            if (fail) {
+                errno = EIO;
+                return -1;
+            }
+            return ::fdatasync(fd);
+        });
+        log.append(record(1));
+        fail = true;
+        CPPUNIT_ASSERT_THROW(log.append(record(2)), AuditError);
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1}));
+        fail = false;
+        log.append(record(3));
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1, 3}));
+    }
+
+    void testEverySyncMode() {
+        for (AuditSync mode : {AuditSync::None, AuditSync::Batch, AuditSync::Always}) {
+            test::TempDir dir;
+            const Redactor redactor;
+            AuditLog log(dir.file("audit.jsonl"), redactor, mode);
+            log.checkWritable();
+            for (int i = 0; i < 5; ++i) log.append(record(i));
+            CPPUNIT_ASSERT_EQUAL(size_t(5), wholeLines(dir.file("audit.jsonl")).size());
+            CPPUNIT_ASSERT_EQUAL(uint64_t(mode == AuditSync::Batch ? 5 : 0), log.syncCount());
+        }
+    }
+
+    // logrotate's create mode: the file is moved and a new one created; the very next record
+    // goes to the new file (nothing is lost: the moved file has the rest). When the path cannot
+    // be opened, appends fail (no record into the moved file) until it can be again.
+    void testReopensAfterLogrotateMovedTheFile() {
+        test::TempDir dir;
+        const Redactor redactor;
+        AuditLog log(dir.file("audit.jsonl"), redactor);
+        log.append(record(1));
+        CPPUNIT_ASSERT_EQUAL(0, ::rename(dir.file("audit.jsonl").c_str(), dir.file("audit.jsonl.1").c_str()));
+        log.append(record(2));
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl.1")) == std::vector<int64_t>({1}));
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({2}));
+        CPPUNIT_ASSERT_EQUAL(0, ::rename(dir.file("audit.jsonl").c_str(), dir.file("audit.jsonl.2").c_str()));
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir(dir.file("audit.jsonl").c_str(), 0700));
+        CPPUNIT_ASSERT_THROW(log.append(record(3)), AuditError);
+        CPPUNIT_ASSERT_THROW(log.append(record(4)), AuditError);
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl.2")) == std::vector<int64_t>({2}));
+        CPPUNIT_ASSERT_EQUAL(0, ::rmdir(dir.file("audit.jsonl").c_str()));
+        log.append(record(5));
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({5}));
+        struct stat st{};
+        CPPUNIT_ASSERT_EQUAL(0, ::stat(dir.file("audit.jsonl").c_str(), &st));
+        CPPUNIT_ASSERT_EQUAL(0640u, static_cast<unsigned>(st.st_mode & 0777));
+    }
+
+    // A process killed in the middle of a write leaves a torn last line; the next start cuts
+    // it, so the next record does not glue onto it.
+    void testCutsATornTailOnOpen() {
+        test::TempDir dir;
+        const Redactor redactor;
+        test::writeFile(dir.file("audit.jsonl"), "{\"n\":1}\n{\"n\":2}\n{\"n\":3,\"payl");
+        {
+            AuditLog log(dir.file("audit.jsonl"), redactor);
+            log.append(record(4));
+        }
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1, 2, 4}));
+        test::writeFile(dir.file("torn-only.jsonl"), std::string(10000, 'x'));  // no line end at all
+        AuditLog only(dir.file("torn-only.jsonl"), redactor);
+        only.append(record(5));
+        CPPUNIT_ASSERT(wholeLines(dir.file("torn-only.jsonl")) == std::vector<int64_t>({5}));
     }
 };
 

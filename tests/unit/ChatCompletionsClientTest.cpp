@@ -5,6 +5,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
+#include <chrono>
+
 namespace ha {
 
 using ha_plugins::providers::ChatCompletionsClient;
@@ -19,6 +22,9 @@ class ChatCompletionsClientTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRejectsUnusableReplies);
     CPPUNIT_TEST(testClassifiesErrors);
     CPPUNIT_TEST(testErrorsNeverCarryTheKey);
+    CPPUNIT_TEST(testRetryAfterIsClamped);
+    CPPUNIT_TEST(testKeyIsMaskedBeforeTheCut);
+    CPPUNIT_TEST(testWaitEndsWhenCancelled);
     CPPUNIT_TEST_SUITE_END();
 
     static ClientSettings settings() {
@@ -141,6 +147,70 @@ public:
         v = client.classify(result(400, R"({"error":{"message":"bad header gsk_secret_value_0123456789"}})"));
         CPPUNIT_ASSERT(v.message.find("gsk_secret_value_0123456789") == std::string::npos);
         CPPUNIT_ASSERT(v.message.find("[REDACTED]") != std::string::npos);
+    }
+
+    // Numbers from the model server are clamped before any arithmetic: the issue's
+    // "retry-after-ms: 18446744073610" overflowed the deadline sum and slept forever, and a
+    // huge retry-after was an undefined float-to-integer cast (UBSan: float-cast-overflow).
+    void testRetryAfterIsClamped() {
+        using ms = std::chrono::milliseconds;
+        const auto wait = [](std::map<std::string, std::string> headers) {
+            return static_cast<int64_t>(ChatCompletionsClient::retryAfter(headers).count());
+        };
+        const int64_t max = ChatCompletionsClient::kMaxRetryAfter.count();
+        CPPUNIT_ASSERT_EQUAL(max, wait({{"retry-after-ms", "18446744073610"}}));
+        CPPUNIT_ASSERT_EQUAL(max, wait({{"retry-after-ms", "99999999999999999999999999"}}));
+        CPPUNIT_ASSERT_EQUAL(max, wait({{"retry-after", "1e300"}}));
+        CPPUNIT_ASSERT_EQUAL(max, wait({{"retry-after", "inf"}}));
+        CPPUNIT_ASSERT_EQUAL(max, wait({{"retry-after", "9223372036854775807"}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), wait({{"retry-after", "-5"}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), wait({{"retry-after-ms", "-1e300"}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), wait({{"retry-after", "nan"}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), wait({{"retry-after", "soon"}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), wait({{"retry-after", "12abc"}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), wait({}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1500), wait({{"retry-after", " 1.5 "}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), wait({{"retry-after-ms", "0.2"}}));
+        // retry-after-ms wins; an unusable one falls back to retry-after.
+        CPPUNIT_ASSERT_EQUAL(int64_t(20), wait({{"retry-after-ms", "20"}, {"retry-after", "3"}}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(3000), wait({{"retry-after-ms", "x"}, {"retry-after", "3"}}));
+        // The HTTP-date form: a date in the past means now, one far ahead the cap.
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), wait({{"retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"}}));
+        CPPUNIT_ASSERT_EQUAL(max, wait({{"retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"}}));
+        const ChatCompletionsClient client(settings(), nullptr);
+        const auto v = client.classify(result(429, "{}", {{"retry-after-ms", "18446744073610"}}));
+        CPPUNIT_ASSERT(v.retry);
+        CPPUNIT_ASSERT(v.retryAfter <= ms(ChatCompletionsClient::kMaxRetryAfter));
+    }
+
+    // A provider error echoing the key is masked before it is cut to 300 bytes: cutting first
+    // left the key's first characters (here the 9 of "gsk_secre") in the message.
+    void testKeyIsMaskedBeforeTheCut() {
+        const ChatCompletionsClient client(settings(), nullptr);
+        for (size_t pad = 280; pad < 300; ++pad) {
+            const std::string body = R"({"error":{"message":")" + std::string(pad, 'x') + R"(gsk_secret_value_0123456789 rejected"}})";
+            const auto v = client.classify(result(400, body));
+            CPPUNIT_ASSERT_MESSAGE(v.message, v.message.find("gsk_sec") == std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(v.message, v.message.find("gsk_") == std::string::npos);
+        }
+    }
+
+    // A wait for a retry ends as soon as the caller gives up, not when the wait is over.
+    void testWaitEndsWhenCancelled() {
+        ClientSettings s = ClientSettings::fromConfig("openai", "http://127.0.0.1:9/v1", "m", R"({"max_retries":3})");
+        const ChatCompletionsClient client(s, nullptr);  // port 9 (discard): connection refused, retried
+        std::atomic<int> asked{0};
+        const auto start = std::chrono::steady_clock::now();
+        const uint64_t deadline = homelab_assistant::monotonicNowNs() + 30ull * 1000000000ull;
+        ha_plugins::providers::CallHooks hooks;
+        hooks.cancelled = [&] { return ++asked > 2; };
+        try {
+            client.chat(R"({"messages":[{"role":"user","content":"hi"}]})", deadline, hooks);
+            CPPUNIT_FAIL("a refused connection must fail");
+        } catch (const homelab_assistant::Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("cancelled") != std::string::npos);
+        }
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
     }
 };
 

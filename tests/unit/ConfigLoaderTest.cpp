@@ -21,6 +21,9 @@ class ConfigLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testPluginSettingsBecomeJson);
     CPPUNIT_TEST(testDeprecatedProviderKeysBecomePluginSettings);
     CPPUNIT_TEST(testLogLevelSpellings);
+    CPPUNIT_TEST(testConnectionLimits);
+    CPPUNIT_TEST(testShippedConfigStatesTheDefaults);
+    CPPUNIT_TEST(testAuditSync);
     CPPUNIT_TEST_SUITE_END();
 
     std::map<std::string, std::string> env_;
@@ -159,6 +162,59 @@ public:
         check("llm:\n  temperature: hot\n", f + ":2: 'llm.temperature' must be a number between 0 and 2");
     }
 
+    void testConnectionLimits() {
+        const Config defaults = loader().load("");
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), defaults.server.ioThreads);
+        CPPUNIT_ASSERT_EQUAL(int64_t(2048), defaults.server.maxConnections);
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), defaults.server.maxConnectionsPerAddress);
+        CPPUNIT_ASSERT_EQUAL(int64_t(1000), defaults.server.maxKeepAliveRequests);
+        test::TempDir dir;
+        const std::string f = dir.file("config.yaml");
+        test::writeFile(f, "server:\n  io_threads: 2\n  max_connections: 5000\n  max_connections_per_address: 64\n"
+                           "  handshake_timeout: 3\n  request_timeout: 7\n  write_timeout: 9\n  max_request_line: 4096\n"
+                           "  max_header_bytes: 8192\n  max_header_count: 50\n");
+        const Config c = loader().load(f);
+        CPPUNIT_ASSERT_EQUAL(int64_t(2), c.server.ioThreads);
+        CPPUNIT_ASSERT_EQUAL(int64_t(5000), c.server.maxConnections);
+        CPPUNIT_ASSERT_EQUAL(int64_t(64), c.server.maxConnectionsPerAddress);
+        CPPUNIT_ASSERT_EQUAL(int64_t(3), c.server.handshakeTimeoutSeconds);
+        CPPUNIT_ASSERT_EQUAL(int64_t(7), c.server.requestTimeoutSeconds);
+        CPPUNIT_ASSERT_EQUAL(int64_t(9), c.server.writeTimeoutSeconds);
+        CPPUNIT_ASSERT_EQUAL(int64_t(4096), c.server.maxRequestLineBytes);
+        CPPUNIT_ASSERT_EQUAL(int64_t(8192), c.server.maxHeaderBytes);
+        CPPUNIT_ASSERT_EQUAL(int64_t(50), c.server.maxHeaderCount);
+        const auto check = [&](const std::string& yaml, const std::string& fragment) {
+            test::writeFile(f, yaml);
+            const std::string err = errorOf([&] { loader().load(f); });
+            CPPUNIT_ASSERT_MESSAGE("'" + err + "' lacks '" + fragment + "'", err.find(fragment) != std::string::npos);
+        };
+        check("server:\n  max_connections: 10\n", f + ":2: 'server.max_connections' must be an integer between 16");
+        check("server:\n  handshake_timeout: 0\n", f + ":2: 'server.handshake_timeout' must be an integer between 1");
+        check("server:\n  max_header_count: lots\n", f + ":2: 'server.max_header_count' must be an integer");
+        check("server:\n  max_connections: 100\n  max_connections_per_address: 200\n",
+              f + ":3: 'server.max_connections_per_address' (200) must not exceed 'server.max_connections' (100)");
+    }
+
+    // etc/config.yaml documents the connection limits: its values are the built-in defaults.
+    void testShippedConfigStatesTheDefaults() {
+        const Config c = loader().load(std::string(HA_TEST_FIXTURES) + "/../../etc/config.yaml");
+        const ServerConfig d;
+        CPPUNIT_ASSERT_EQUAL(d.maxBodyBytes, c.server.maxBodyBytes);
+        CPPUNIT_ASSERT_EQUAL(d.ioThreads, c.server.ioThreads);
+        CPPUNIT_ASSERT_EQUAL(d.threads, c.server.threads);
+        CPPUNIT_ASSERT_EQUAL(d.maxQueued, c.server.maxQueued);
+        CPPUNIT_ASSERT_EQUAL(d.maxConnections, c.server.maxConnections);
+        CPPUNIT_ASSERT_EQUAL(d.maxConnectionsPerAddress, c.server.maxConnectionsPerAddress);
+        CPPUNIT_ASSERT_EQUAL(d.handshakeTimeoutSeconds, c.server.handshakeTimeoutSeconds);
+        CPPUNIT_ASSERT_EQUAL(d.requestTimeoutSeconds, c.server.requestTimeoutSeconds);
+        CPPUNIT_ASSERT_EQUAL(d.keepAliveTimeoutSeconds, c.server.keepAliveTimeoutSeconds);
+        CPPUNIT_ASSERT_EQUAL(d.maxKeepAliveRequests, c.server.maxKeepAliveRequests);
+        CPPUNIT_ASSERT_EQUAL(d.writeTimeoutSeconds, c.server.writeTimeoutSeconds);
+        CPPUNIT_ASSERT_EQUAL(d.maxRequestLineBytes, c.server.maxRequestLineBytes);
+        CPPUNIT_ASSERT_EQUAL(d.maxHeaderBytes, c.server.maxHeaderBytes);
+        CPPUNIT_ASSERT_EQUAL(d.maxHeaderCount, c.server.maxHeaderCount);
+    }
+
     void testBadEnvironmentValues() {
         env_["RATE_LIMIT_REQUESTS"] = "sixty";
         CPPUNIT_ASSERT(errorOf([&] { loader().load(""); }).find("RATE_LIMIT_REQUESTS must be an integer") != std::string::npos);
@@ -214,6 +270,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("warning"), *ConfigLoader::normalizeLogLevel("warn"));
         CPPUNIT_ASSERT_EQUAL(std::string("critical"), *ConfigLoader::normalizeLogLevel("CRITICAL"));
         CPPUNIT_ASSERT(!ConfigLoader::normalizeLogLevel("verbose"));
+    }
+
+    void testAuditSync() {
+        CPPUNIT_ASSERT(loader().load("").auditSync == AuditSync::Batch);  // the default
+        test::TempDir dir;
+        const std::pair<const char*, AuditSync> modes[] = {
+            {"none", AuditSync::None}, {"batch", AuditSync::Batch}, {"always", AuditSync::Always}};
+        for (const auto& [name, mode] : modes) {
+            test::writeFile(dir.file("config.yaml"), std::string("audit:\n  sync: ") + name + "\n");
+            CPPUNIT_ASSERT(loader().load(dir.file("config.yaml")).auditSync == mode);
+        }
+        test::writeFile(dir.file("config.yaml"), "audit:\n  path: a.jsonl\n  sync: sometimes\n");
+        const std::string err = errorOf([&] { loader().load(dir.file("config.yaml")); });
+        CPPUNIT_ASSERT_MESSAGE(err, err.find(dir.file("config.yaml") + ":3: 'audit.sync' must be none, batch or always") !=
+                                        std::string::npos);
     }
 };
 

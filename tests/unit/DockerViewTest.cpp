@@ -39,6 +39,10 @@ class DockerViewTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testDetailsNeverCarryEnvironmentOrCommand);
     CPPUNIT_TEST(testClassifiesCrashes);
     CPPUNIT_TEST(testFallsBackToStateWhenEventsRotated);
+    CPPUNIT_TEST(testEngineNumbersAreClamped);
+    CPPUNIT_TEST(testSecretLabelKeys);
+    CPPUNIT_TEST(testCredentialsMaskedInLabelsAndProbes);
+    CPPUNIT_TEST(testUsageOfOddStats);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -141,6 +145,97 @@ public:
         auto crashes = json::getArray(report, "crashes");
         CPPUNIT_ASSERT_EQUAL(size_t(1), crashes->size());
         CPPUNIT_ASSERT_EQUAL(std::string("gone-events"), *json::getString(json::asObject(crashes->get(0)), "name"));
+    }
+
+    // Times, exit codes and counts from the engine never overflow the report's arithmetic
+    // (UBSan reported a signed overflow in the crash report with times like these, when they
+    // were used as they came: t - lastOom with t near INT64_MAX and lastOom negative).
+    void testEngineNumbersAreClamped() {
+        const auto rawEvent = [](const std::string& action, const std::string& time, const std::string& exitCode) {
+            return obj(R"({"Type":"container","Action":")" + action +
+                       R"(","Actor":{"ID":"z","Attributes":{"name":"odd","exitCode":")" + exitCode + R"("}},"time":)" + time + "}");
+        };
+        std::vector<Poco::JSON::Object::Ptr> events = {
+            rawEvent("oom", "-9223372036854775808", ""),
+            rawEvent("die", "9223372036854775807", "99999999999999999999"),
+            rawEvent("kill", "-1e308", ""),
+            rawEvent("die", "1e308", "-2147483649"),
+            rawEvent("oom", "9.223372036854775808e18", ""),
+            rawEvent("die", "9.223372036854775808e18", "1"),
+            rawEvent("health_status: unhealthy", "18446744073709551615", ""),
+        };
+        std::vector<ContainerState> states = {
+            container("z", "odd", "exited",
+                      R"({"Running":false,"ExitCode":9.223372036854775808e18,"FinishedAt":"9999-12-31T23:59:59+99:99",
+                          "Health":{"Status":"unhealthy","FailingStreak":1e300}})", 0),
+            {obj(R"({"Id":"w","Names":["/w"],"State":"restarting"})"),
+             obj(R"({"Id":"w","RestartCount":-9.3e18,"State":{"Running":false,"ExitCode":-9223372036854775808}})")},
+        };
+        const int64_t t = 1795510000;
+        auto report = buildCrashReport(events, states, t, t + 60);
+        auto crashes = json::getArray(report, "crashes");
+        CPPUNIT_ASSERT(crashes->size() >= 1);
+        for (size_t i = 0; i < crashes->size(); ++i) {
+            const int64_t code = *json::getInt(json::asObject(crashes->get(i)), "exit_code");
+            CPPUNIT_ASSERT(code >= 0 && code <= 255);
+        }
+        // The container views clamp the same numbers.
+        auto inspect = obj(R"({"Id":"z","Name":"/odd","RestartCount":9.223372036854775808e18,
+            "State":{"Status":"exited","Running":false,"ExitCode":9.223372036854775808e18,"StartedAt":"9999-12-31T23:59:59Z",
+                     "Health":{"Status":"unhealthy","FailingStreak":-9.3e18,"Log":[{"End":"x","ExitCode":1e308,"Output":"o"}]}},
+            "HostConfig":{"RestartPolicy":{"Name":"always","MaximumRetryCount":1e19}}})");
+        auto details = containerDetails(inspect, t);
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), *json::getInt(details, "exit_code"));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), *json::getInt(details, "restart_count"));
+        auto summary = containerSummary(obj(R"({"Id":"z","Names":["/odd"],"Ports":[{"PrivatePort":1e300,"PublicPort":-1e300}]})"),
+                                        inspect, t);
+        CPPUNIT_ASSERT_EQUAL(std::string("odd"), *json::getString(summary, "name"));
+    }
+
+    // Label keys the issue found reaching the model: *.pwd, *_pw, otp_seed, and the usual words.
+    void testSecretLabelKeys() {
+        for (const char* key : {"db.pwd", "admin_pw", "otp_seed", "com.example.token", "app.secret", "service.apikey",
+                                "ADMIN_PASSWORD", "mfa.totp", "wallet.seed", "user_pw_hash", "smtp-pass"}) {
+            CPPUNIT_ASSERT_MESSAGE(key, looksSecret(key, "value"));
+        }
+        for (const char* key : {"com.docker.compose.project", "org.opencontainers.image.title", "traefik.enable",
+                                "maintainer", "com.example.pwm-fan"}) {
+            CPPUNIT_ASSERT_MESSAGE(key, !looksSecret(key, "plain"));
+        }
+    }
+
+    // Labels and health-probe output reach the model only with credentials masked: a secret
+    // label keeps its name and loses its value; key=value credentials inside text are masked.
+    void testCredentialsMaskedInLabelsAndProbes() {
+        auto inspect = obj(R"({"Id":"0123456789abcdef","Name":"/db",
+            "Config":{"Image":"postgres:16","Labels":{"db.pwd":"marker-pwd-1","admin_pw":"marker-pw-2",
+                      "otp_seed":"marker-otp-3","com.example.dsn-note":"host=db password=marker-pass-4 user=app",
+                      "com.docker.compose.service":"db"}},
+            "State":{"Status":"running","Running":true,"ExitCode":0,"Error":"connect: token=marker-err-5 refused",
+                     "Health":{"Status":"unhealthy","FailingStreak":2,"Log":[
+                       {"End":"2026-11-24T10:00:00Z","ExitCode":1,"Output":"pg_isready: password=marker-probe-6 rejected"},
+                       {"End":"2026-11-24T10:00:10Z","ExitCode":1,"Output":"curl -H 'Authorization: Bearer marker7abcdefgh1234' failed"},
+                       {"End":"2026-11-24T10:00:20Z","ExitCode":1,"Output":")" + std::string(186, '.') + R"( apikey=marker-cut-8-long"}]}}})");
+        const std::string text = json::stringify(containerDetails(inspect, 1795510000));
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("marker") == std::string::npos);
+        auto labels = json::getObject(containerDetails(inspect, 1795510000), "labels");
+        CPPUNIT_ASSERT_EQUAL(std::string("[REDACTED]"), *json::getString(labels, "db.pwd"));
+        CPPUNIT_ASSERT_EQUAL(std::string("db"), *json::getString(labels, "com.docker.compose.service"));
+        CPPUNIT_ASSERT(text.find("pg_isready: password=[REDACTED] rejected") != std::string::npos);
+    }
+
+    void testUsageOfOddStats() {
+        auto usage = containerUsage("x", obj(R"({"cpu_stats":{"cpu_usage":{"total_usage":1e308},"system_cpu_usage":1e-300,
+            "online_cpus":1e300},"precpu_stats":{"cpu_usage":{"total_usage":-1e308}},
+            "memory_stats":{"usage":1e300,"limit":9.223372036854775808e18,"stats":{"inactive_file":-1e300}}})"));
+        CPPUNIT_ASSERT(*json::getInt(usage, "memory_used_bytes") >= 0);
+        CPPUNIT_ASSERT(*json::getInt(usage, "memory_limit_bytes") >= 0);
+        auto normal = containerUsage("web", obj(R"({"cpu_stats":{"cpu_usage":{"total_usage":2000},"system_cpu_usage":20000,
+            "online_cpus":2},"precpu_stats":{"cpu_usage":{"total_usage":1000},"system_cpu_usage":10000},
+            "memory_stats":{"usage":300,"limit":1000,"stats":{"inactive_file":100}}})"));
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(20.0, *json::getNumber(normal, "cpu_percent"), 1e-9);
+        CPPUNIT_ASSERT_EQUAL(int64_t(200), *json::getInt(normal, "memory_used_bytes"));
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(20.0, *json::getNumber(normal, "memory_percent"), 1e-9);
     }
 };
 

@@ -167,6 +167,7 @@ class OfflineProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testDeniedCapabilitiesAreNamed);
     CPPUNIT_TEST(testThirdPartyPluginIsMatchedSummarizedAndChecked);
     CPPUNIT_TEST(testDeterministic);
+    CPPUNIT_TEST(testStreamsInWordGroups);
     CPPUNIT_TEST_SUITE_END();
 
     test::TempDir pluginDir_;
@@ -330,6 +331,18 @@ public:
     void testDeterministic() {
         const std::string first = ask("Is everything running correctly?").answer;
         for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(first, ask("Is everything running correctly?", "d" + std::to_string(i)).answer);
+    }
+
+    void testStreamsInWordGroups() {
+        const std::string text = "2 problems: the disk / is 96% full.\nFine: memory 21%;  CPU 3%.";
+        const auto chunks = OfflineProvider::chunks(text, 4);
+        CPPUNIT_ASSERT_EQUAL(std::string("2 problems: the disk "), chunks.at(0));
+        std::string joined;
+        for (const auto& c : chunks) joined += c;
+        CPPUNIT_ASSERT_EQUAL(text, joined);  // byte for byte, newlines and double spaces kept
+        CPPUNIT_ASSERT_EQUAL(size_t(4), chunks.size());
+        CPPUNIT_ASSERT(OfflineProvider::chunks("", 4).empty());
+        CPPUNIT_ASSERT_EQUAL(size_t(3), OfflineProvider::chunks("a b c", 0).size());  // at least a word each
     }
 };
 

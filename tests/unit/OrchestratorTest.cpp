@@ -29,7 +29,31 @@ class OrchestratorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testFailingModelFallsBackWithANotice);
     CPPUNIT_TEST(testNoFallbackReportsTheError);
     CPPUNIT_TEST(testSubjectReachesTheNextTurn);
+    CPPUNIT_TEST(testObserverSeesTheTurnAsItHappens);
+    CPPUNIT_TEST(testObserverSeesTheFallback);
+    CPPUNIT_TEST(testCancelledTurnAsksNoFurtherRound);
     CPPUNIT_TEST_SUITE_END();
+
+    // Writes down what a streaming client would see, one line per event.
+    struct RecordingObserver : TurnObserver {
+        std::vector<std::string> events;
+        std::string text;
+        void toolCallStarted(const ToolCallStart& c) override {
+            events.push_back("start " + c.id + " " + c.capability + " " + json::stringify(c.arguments));
+        }
+        void toolCallFinished(const ToolCallRecord& r) override {
+            events.push_back("finish " + r.id + " " + r.capability + " " + r.decision + " " + toString(r.status));
+        }
+        void textDelta(int round, std::string_view t) override {
+            const std::string e = "text " + std::to_string(round);
+            if (events.empty() || events.back() != e) events.push_back(e);
+            text.append(t);
+        }
+        void fallbackStarted(const ProviderFailure& f, const std::string& notice) override {
+            events.push_back("fallback " + f.provider + " " + (notice.empty() ? "" : "notice"));
+            text.clear();
+        }
+    };
 
     std::shared_ptr<FakeTool> cpu_, disk_, restart_, secret_;
     std::unique_ptr<ToolRegistry> registry_;
@@ -250,6 +274,53 @@ public:
         CPPUNIT_ASSERT(provider_.sentSubjects[1] && provider_.sentSubjects[1]->plugin == "docker");
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"container":"nginx"})"), json::stringify(provider_.sentSubjects[1]->arguments));
         CPPUNIT_ASSERT(!provider_.sentSubjects[2]);
+    }
+
+    void testObserverSeesTheTurnAsItHappens() {
+        provider_.replies = {ProviderReply{"", {{"a", "cpu_usage", "{}"}, {"b", "secret_read", "{}"}, {"c", "disk_usage", "{bad"}}, "tool_calls", "", {}},
+                             textReply("CPU is at 12.5%.")};
+        RecordingObserver seen;
+        ChatTurnRequest turn{"What is the CPU usage?", "c1"};
+        turn.observer = &seen;
+        const ChatTurnResult r = orchestrator()->handle(turn);
+        const std::vector<std::string> expected{
+            "start a cpu.usage {}",        "finish a cpu.usage allowed ok",
+            "start b secret.read {}",      "finish b secret.read denied denied",
+            "start c disk.usage \"{bad\"", "finish c disk.usage allowed invalid_argument",
+            "text 2"};
+        CPPUNIT_ASSERT(expected == seen.events);
+        CPPUNIT_ASSERT_EQUAL(r.answer, seen.text);
+        // Without an observer nothing streams.
+        CPPUNIT_ASSERT_EQUAL(std::string("CPU is at 12.5%."), orchestrator()->handle({"And now?", "c1"}).answer);
+    }
+
+    void testObserverSeesTheFallback() {
+        fallbackProvider_ = &fallback_;
+        provider_.replies = {textReply("half an ans")};
+        provider_.throwBefore = [] { throw ProviderError(CallStatus::Unavailable, "502 from upstream"); };
+        fallback_.replies = {textReply("CPU: 12.5% busy.")};
+        RecordingObserver seen;
+        ChatTurnRequest turn{"What is the CPU usage?", "c1"};
+        turn.observer = &seen;
+        const ChatTurnResult r = orchestrator()->handle(turn);
+        CPPUNIT_ASSERT(r.degraded());
+        CPPUNIT_ASSERT((std::vector<std::string>{"fallback scripted notice", "text 1"}) == seen.events);
+        CPPUNIT_ASSERT_EQUAL(std::string("CPU: 12.5% busy."), seen.text);
+        CPPUNIT_ASSERT_EQUAL(r.notice + "\n" + seen.text, r.answer);
+    }
+
+    void testCancelledTurnAsksNoFurtherRound() {
+        auto cancel = std::make_shared<CancelToken>();
+        provider_.replies = {toolCallReply("a", "cpu_usage", "{}"), textReply("never")};
+        provider_.throwBefore = [&] {
+            if (provider_.sentMessages.size() == 1) cancel->cancel();  // the client leaves during round 1
+        };
+        fallbackProvider_ = &fallback_;
+        const ChatTurnResult r = orchestrator()->handle({"What is the CPU usage?", "c1", CallContext{"r1", cancel, {}}});
+        CPPUNIT_ASSERT(r.error);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), provider_.sentMessages.size());
+        CPPUNIT_ASSERT(fallback_.sentMessages.empty());  // nobody to answer for
+        CPPUNIT_ASSERT_EQUAL(0, cpu_->calls.load());      // the tool call saw the cancel too
     }
 };
 

@@ -94,6 +94,10 @@ ProviderReply ScriptedProvider::chat(const ChatRequest& request) {
     if (replies.empty()) return textReply("(no script)");
     ProviderReply r = replies.front();
     if (replies.size() > 1) replies.erase(replies.begin());
+    // Like a model that streams: the text in pieces of up to three bytes.
+    if (request.context.onText) {
+        for (size_t i = 0; i < r.content.size(); i += 3) request.context.onText(std::string_view(r.content).substr(i, 3));
+    }
     return r;
 }
 

@@ -42,10 +42,15 @@ void App::handleOption(const std::string& name, const std::string& value) {
 }
 
 void App::setUpLogging(const std::string& level) {
-    Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
-    formatter->setProperty("times", "UTC");
-    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel));
-    Poco::Logger::root().setChannel(channel);
+    if (!logChannel_) {
+        Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
+        formatter->setProperty("times", "UTC");
+        Poco::AutoPtr<Poco::Channel> console(new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel));
+        // Every line of every logger passes the redactor (attached once the secrets are known).
+        logChannel_ = new RedactingChannel(console);
+        logChannel_->attach(redactor_);
+        Poco::Logger::setChannel("", logChannel_);
+    }
     Poco::Logger::root().setLevel(level);
     // Loggers created before this point (by Poco itself) follow the root.
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
@@ -76,7 +81,7 @@ int App::main(const std::vector<std::string>&) {
     setUpLogging(config.logLevel);
     Poco::Net::initializeSSL();
     try {
-        Assistant assistant(config, mode_ != Mode::ListPlugins);
+        Assistant assistant(config, mode_ != Mode::ListPlugins, redactor_);
         if (mode_ == Mode::ListPlugins) return listPlugins(assistant);
         if (mode_ == Mode::CheckConfig) return checkConfig(assistant);
         return serve(assistant);

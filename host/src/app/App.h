@@ -2,8 +2,13 @@
 // --list-plugins / --version modes.
 #pragma once
 
+#include "secrets/RedactingChannel.h"
+#include "secrets/Redactor.h"
+
+#include <Poco/AutoPtr.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <memory>
 #include <string>
 
 namespace ha {
@@ -24,6 +29,9 @@ private:
 
     Mode mode_ = Mode::Serve;
     std::string configPath_;
+    // The one redactor of the process: the log channel applies it, the assistant fills it.
+    std::shared_ptr<Redactor> redactor_ = std::make_shared<Redactor>();
+    Poco::AutoPtr<RedactingChannel> logChannel_;
 };
 
 }  // namespace ha

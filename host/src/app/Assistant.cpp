@@ -21,16 +21,17 @@ ConversationStore::Limits historyLimits(const ChatConfig& c) {
 
 }  // namespace
 
-Assistant::Assistant(Config config, bool checkAudit)
+Assistant::Assistant(Config config, bool checkAudit, std::shared_ptr<Redactor> redactor)
     : config_(std::move(config)),
-      redactor_({config_.apiKey}),
-      audit_(config_.auditPath, redactor_),
+      redactor_(redactor ? std::move(redactor) : std::make_shared<Redactor>()),
+      audit_(config_.auditPath, *redactor_, config_.auditSync),
       guard_(),
       conversations_(historyLimits(config_.chat)),
       authenticator_(config_.apiKey),
       keyLimiter_(static_cast<size_t>(config_.rateLimit.requests), std::chrono::seconds(config_.rateLimit.windowSeconds)),
       failureLimiter_(static_cast<size_t>(config_.rateLimit.authFailuresPerWindow),
                       std::chrono::seconds(config_.rateLimit.windowSeconds)) {
+    redactor_->addSecrets({config_.apiKey});
     for (const std::string& w : config_.warnings) logger().warning(w);
     loadPolicy();
     openAudit(checkAudit);
@@ -65,7 +66,7 @@ void Assistant::loadPlugins() {
     options.directory = config_.plugins.directory;
     options.settingsFor = [this](const plugin::PluginIdentity& id) { return settingsFor(id); };
     options.answersTimeout = std::chrono::milliseconds(config_.plugins.answersTimeoutMs);
-    options.redactor = &redactor_;
+    options.redactor = redactor_.get();
     plugins_ = plugin::PluginLoader(options).loadAll();
     registry_ = ToolRegistry(plugins_.tools);
     executor_ = std::make_unique<ToolExecutor>(registry_, policy_, std::chrono::milliseconds(config_.plugins.callTimeoutMs));
@@ -84,7 +85,8 @@ void Assistant::logCatalog() const {
 }
 
 void Assistant::warnAboutUnusedSettings() const {
-    for (const auto& [id, settings] : config_.plugins.settingsJson) {
+    for (const auto& entry : config_.plugins.settingsJson) {
+        const std::string& id = entry.first;  // (clang 14 cannot capture a structured binding)
         const bool known = std::any_of(plugins_.reports.begin(), plugins_.reports.end(),
                                        [&](const plugin::PluginReport& r) { return r.id == id; });
         if (!known) logger().warning("plugins.settings." + id + ": no plugin with id '" + id + "' is in " +
@@ -162,16 +164,15 @@ void Assistant::buildOrchestrator() {
 
     api_ = std::unique_ptr<http::ApiContext>(new http::ApiContext{config_, authenticator_, keyLimiter_, failureLimiter_,
                                                                   *orchestrator_, *executor_, *health_, audit_,
-                                                                  redactor_, {}, HA_VERSION});
+                                                                  *redactor_, {}, HA_VERSION});
     for (const auto& r : plugins_.reports) api_->plugins.push_back({r.file, r.id, r.loaded, r.message});
 }
 
 std::unique_ptr<http::HttpsServer> Assistant::createServer() {
     try {
         return std::make_unique<http::HttpsServer>(config_.server, new http::RequestRouter(*api_));
-    } catch (const Poco::Exception& e) {
-        throw StartupError("cannot listen on " + config_.server.listen + " with certificate " +
-                           config_.server.tlsCertificate + ": " + e.displayText());
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());  // names the address or the certificate
     }
 }
 

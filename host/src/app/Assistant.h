@@ -34,8 +34,10 @@ public:
 
 class Assistant {
 public:
-    // checkAudit=false skips opening the audit log (for --list-plugins).
-    explicit Assistant(Config config, bool checkAudit = true);
+    // checkAudit=false skips opening the audit log (for --list-plugins). redactor: the one the
+    // log channel applies (the assistant adds the API key and the plugins' secrets to it); a
+    // new one when null.
+    explicit Assistant(Config config, bool checkAudit = true, std::shared_ptr<Redactor> redactor = nullptr);
     ~Assistant();
 
     // Binds the HTTPS socket; throws StartupError on a bad address, busy port or TLS files.
@@ -60,7 +62,7 @@ private:
     void buildOrchestrator();
 
     Config config_;
-    Redactor redactor_;
+    std::shared_ptr<Redactor> redactor_;
     Policy policy_;
     AuditLog audit_;
     plugin::LoadResult plugins_;

@@ -51,8 +51,41 @@ ProviderReply OfflineProvider::text(std::string content) {
 
 ProviderReply OfflineProvider::chat(const ChatRequest& request) {
     if (request.messages.empty()) throw ProviderError(CallStatus::InvalidArgument, "no messages");
-    if (request.messages.back().role == Message::Role::Tool) return compose(request);
-    return plan(request);
+    ProviderReply reply = request.messages.back().role == Message::Role::Tool ? compose(request) : plan(request);
+    if (reply.toolCalls.empty() && request.context.onText) stream(reply.content, request.context);
+    return reply;
+}
+
+std::vector<std::string> OfflineProvider::chunks(const std::string& text, size_t wordsPerChunk) {
+    // Each chunk ends after the whitespace that follows its last word, so the chunks put
+    // together are the text byte for byte (newlines included).
+    wordsPerChunk = std::max<size_t>(1, wordsPerChunk);
+    std::vector<std::string> out;
+    std::string current;
+    size_t words = 0;
+    bool inWord = false;
+    for (char c : text) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (!space && !inWord) {
+            if (words == wordsPerChunk) {
+                out.push_back(std::move(current));
+                current.clear();
+                words = 0;
+            }
+            ++words;
+        }
+        inWord = !space;
+        current += c;
+    }
+    if (!current.empty()) out.push_back(std::move(current));
+    return out;
+}
+
+void OfflineProvider::stream(const std::string& content, const CallContext& context) {
+    for (const std::string& chunk : chunks(content, kWordsPerChunk)) {
+        if (context.cancelled()) return;  // nobody is reading any more
+        context.onText(chunk);
+    }
 }
 
 std::string OfflineProvider::whatICanAnswer() const {

@@ -4,7 +4,8 @@
 // schema and audit gate as a model's calls), and once the results are back lets each plugin
 // word its own result. "Is everything running correctly?" runs every plugin's checks and gives
 // the verdict first. Questions nothing here can answer are said to be so, never answered with
-// something else. Deterministic: the same results always give the same text.
+// something else. Deterministic: the same results always give the same text. A caller that
+// streams gets the text answer in word groups through CallContext::onText, like a model's.
 #pragma once
 
 #include "answers/AnswerCatalog.h"
@@ -28,6 +29,11 @@ public:
     // Tool call ids tell the second round what the first one asked for.
     static constexpr const char* kHealthCallPrefix = "health_";
     static constexpr const char* kMatchCallPrefix = "match_";
+    // A streamed answer goes out in groups of this many words.
+    static constexpr size_t kWordsPerChunk = 4;
+
+    // The text cut into groups of wordsPerChunk words, each with the whitespace after it.
+    static std::vector<std::string> chunks(const std::string& text, size_t wordsPerChunk);
 
 private:
     ProviderReply plan(const ChatRequest& request) const;
@@ -38,6 +44,8 @@ private:
     std::string genericSummary(const ToolExecution& execution) const;
     std::string whatICanAnswer() const;
     static ProviderReply text(std::string content);
+    // Sends a text answer to the caller's onText in word groups, as a model would stream it.
+    static void stream(const std::string& content, const CallContext& context);
 
     const AnswerCatalog& answers_;
     const ToolCatalog& tools_;

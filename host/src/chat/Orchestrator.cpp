@@ -67,6 +67,18 @@ void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls
                                 ChatTurnResult& result) const {
     std::set<std::string> offered;
     for (const auto& f : executor_.offeredFunctions()) offered.insert(f.function);
+    const auto startOf = [this](const ToolCall& call) {
+        ToolCallStart start{call.id, call.function, call.arguments};
+        if (const ToolCatalog::Entry* entry = executor_.catalog().find(call.function)) {
+            start.capability = entry->tool->info().capability;
+        }
+        try {
+            start.arguments = json::parse(call.arguments.empty() ? "{}" : call.arguments);
+        } catch (const json::JsonError&) {
+            // shown as the text the model sent
+        }
+        return start;
+    };
     int executed = 0;
     for (const ToolCallRecord& r : result.toolCalls) executed += r.decision == "allowed" ? 1 : 0;
 
@@ -78,8 +90,11 @@ void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls
     for (const ToolCall& call : calls) {
         // Never run what was not offered this round (unknown, denied, mutating, or the final round),
         // nor more calls than a turn may make.
+        if (request.observer) request.observer->toolCallStarted(startOf(call));
         ToolExecution ex;
-        if (lastRound) {
+        if (request.context.cancelled()) {
+            ex = executor_.refuse(call.function, call.arguments, "the request was cancelled: the client went away");
+        } else if (lastRound) {
             ex = executor_.refuse(call.function, call.arguments, "no tools are offered in the final round");
         } else if (!offered.count(call.function)) {
             ex = executor_.refuse(call.function, call.arguments, "not offered to the model");
@@ -92,6 +107,7 @@ void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls
             ++executed;
         }
         ex.record.id = call.id;
+        if (request.observer) request.observer->toolCallFinished(ex.record);
         auto shared = std::make_shared<const ToolExecution>(ex);
         messages.push_back(Message::tool(call, toolMessageContent(ex, options_.toolResultMaxBytes), shared));
         result.toolCalls.push_back(std::move(ex.record));
@@ -109,9 +125,16 @@ ChatTurnResult Orchestrator::converse(Provider& provider, const ChatTurnRequest&
     for (int round = 0; round <= options_.maxToolRounds; ++round) {
         // The last round offers no tools, so the model has to answer with what it has.
         const bool lastRound = round == options_.maxToolRounds;
+        // A client that went away gets no further model round (the offline provider and the
+        // tools between rounds never see the cancel otherwise).
+        if (request.context.cancelled()) {
+            result.error = ProviderFailure{CallStatus::Timeout, provider.name(), "the request was cancelled"};
+            return result;
+        }
+        const CallContext context = roundContext(request, round + 1);
         ProviderReply reply;
         try {
-            reply = provider.chat(ChatRequest{messages, lastRound ? none : offered, deadline, request.context, subject});
+            reply = provider.chat(ChatRequest{messages, lastRound ? none : offered, deadline, context, subject});
         } catch (const ProviderError& e) {
             result.error = ProviderFailure{e.status(), provider.name(), e.what()};
             return result;
@@ -132,12 +155,22 @@ ChatTurnResult Orchestrator::converse(Provider& provider, const ChatTurnRequest&
     return result;
 }
 
+CallContext Orchestrator::roundContext(const ChatTurnRequest& request, int round) {
+    CallContext context = request.context;
+    if (TurnObserver* observer = request.observer) {
+        context.onText = [observer, round](std::string_view text) { observer->textDelta(round, text); };
+    }
+    return context;
+}
+
 ChatTurnResult Orchestrator::answerWithFallback(const ChatTurnRequest& request, ChatTurnResult failed) const {
+    const std::string notice = "The language model '" + failed.error->provider + "' is not answering (" +
+                               std::string(toString(failed.error->status)) + "), so this answer comes from the " +
+                               "built-in offline assistant.";
+    if (request.observer) request.observer->fallbackStarted(*failed.error, notice);
     ChatTurnResult result = converse(*fallback_, request, Deadline::after(options_.fallbackTimeout));
     result.fallbackFrom = failed.error;
-    result.notice = "The language model '" + failed.error->provider + "' is not answering (" +
-                    std::string(toString(failed.error->status)) + "), so this answer comes from the built-in " +
-                    "offline assistant.";
+    result.notice = notice;
     // What the failed attempt ran is part of the turn's record too.
     failed.toolCalls.insert(failed.toolCalls.end(), result.toolCalls.begin(), result.toolCalls.end());
     result.toolCalls = std::move(failed.toolCalls);

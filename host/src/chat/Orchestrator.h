@@ -7,6 +7,7 @@
 #include "chat/ConversationStore.h"
 #include "chat/Provider.h"
 #include "chat/RequestGuard.h"
+#include "chat/TurnObserver.h"
 #include "tools/ToolExecutor.h"
 
 #include <chrono>
@@ -24,6 +25,8 @@ struct ChatTurnRequest {
     std::string message;
     std::string conversationId;
     CallContext context;
+    // Sees the turn as it happens (a streamed answer); null when nobody watches. Outlives handle().
+    TurnObserver* observer = nullptr;
 };
 
 // A provider failure, as the client and the audit log see it.
@@ -83,6 +86,9 @@ public:
 private:
     // The provider loop for one question; result.error is set when the provider failed.
     ChatTurnResult converse(Provider& provider, const ChatTurnRequest& request, Deadline deadline) const;
+    // What one model round's provider call gets: the request's context, plus the observer as
+    // the receiver of streamed text.
+    static CallContext roundContext(const ChatTurnRequest& request, int round);
     std::vector<Message> initialMessages(const ChatTurnRequest& request) const;
     // Runs or refuses every tool call of one reply and appends the tool messages.
     void runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound, const ChatTurnRequest& request,

@@ -13,11 +13,22 @@ struct ServerConfig {
     std::string tlsCertificate;
     std::string tlsPrivateKey;
     int64_t maxBodyBytes = 64 * 1024;
-    int64_t threads = 32;                 // request threads (one per keep-alive connection)
-    int64_t maxQueued = 128;              // accepted connections waiting for a thread
-    int64_t keepAliveTimeoutSeconds = 5;  // idle keep-alive connections release their thread
-    int64_t maxKeepAliveRequests = 200;
-    int64_t requestTimeoutSeconds = 30;   // time to receive a request (slow clients)
+    // Connection layer (host/src/net): event loops own sockets, TLS and request reading; only
+    // complete requests reach the worker threads.
+    int64_t ioThreads = 0;                 // event-loop threads; 0: one per two cores (1..4)
+    int64_t threads = 32;                  // worker threads running request handlers
+    int64_t maxQueued = 1024;              // complete requests waiting for a worker (then 503)
+    int64_t maxConnections = 2048;         // open connections; at the cap idle ones close first
+    int64_t maxConnectionsPerAddress = 0;  // per client address; 0 = no cap
+    int64_t handshakeTimeoutSeconds = 10;  // TLS handshake
+    int64_t requestTimeoutSeconds = 20;    // a whole request, headers and body (not per read)
+    int64_t keepAliveTimeoutSeconds = 5;   // idle wait for the next request; 0 = no keep-alive
+    int64_t maxKeepAliveRequests = 1000;   // requests per connection
+    int64_t writeTimeoutSeconds = 30;      // a client must take pending response bytes within this
+    int64_t maxRequestLineBytes = 8192;    // 414 beyond
+    int64_t maxHeaderBytes = 16384;        // header fields, 431 beyond
+    int64_t maxHeaderCount = 100;          // header fields, 431 beyond
+    std::string webRoot = HA_DEFAULT_WEB_ROOT;  // the web page's files; "" switches the page off
 };
 
 struct RateLimitConfig {
@@ -53,6 +64,13 @@ struct PluginsConfig {
     std::map<std::string, std::string> settingsJson;  // plugin id -> its settings as a JSON object
 };
 
+// How the audit log reaches the disk (audit.sync; AuditLog.h has the details).
+enum class AuditSync {
+    None,   // write(2) only: the kernel writes back
+    Batch,  // group commit: each answer waits for an fdatasync shared by concurrent requests
+    Always  // O_DSYNC: every record flushed on its own
+};
+
 struct Config {
     std::string sourceFile;  // the YAML file read, "" when none
     ServerConfig server;
@@ -63,6 +81,7 @@ struct Config {
     PluginsConfig plugins;
     std::string policyFile;
     std::string auditPath = "/var/log/homelab-assistant/audit.jsonl";
+    AuditSync auditSync = AuditSync::Batch;
     std::string logLevel = "information";  // Poco level name
     std::vector<std::string> warnings;      // deprecated keys and the like, logged at start-up
 };

@@ -110,17 +110,33 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
     root.allowOnly({"server", "auth", "rate_limit", "llm", "chat", "plugins", "policy", "audit", "log_level"});
 
     const yaml::Section server = root.section("server");
-    server.allowOnly({"listen", "tls_certificate", "tls_private_key", "max_body_bytes", "threads", "max_queued",
-                      "keep_alive_timeout", "max_keep_alive_requests", "request_timeout"});
+    server.allowOnly({"listen", "tls_certificate", "tls_private_key", "max_body_bytes", "io_threads", "threads",
+                      "max_queued", "max_connections", "max_connections_per_address", "handshake_timeout",
+                      "request_timeout", "keep_alive_timeout", "max_keep_alive_requests", "write_timeout",
+                      "max_request_line", "max_header_bytes", "max_header_count", "web_root"});
     if (auto v = server.string("listen")) c.server.listen = *v;
     if (auto v = server.string("tls_certificate")) c.server.tlsCertificate = *v;
     if (auto v = server.string("tls_private_key")) c.server.tlsPrivateKey = *v;
     if (auto v = server.integer("max_body_bytes", 1024, 16 * 1024 * 1024)) c.server.maxBodyBytes = *v;
+    if (auto v = server.integer("io_threads", 0, 64)) c.server.ioThreads = *v;
     if (auto v = server.integer("threads", 2, 1024)) c.server.threads = *v;
     if (auto v = server.integer("max_queued", 1, 65536)) c.server.maxQueued = *v;
-    if (auto v = server.integer("keep_alive_timeout", 0, 300)) c.server.keepAliveTimeoutSeconds = *v;
-    if (auto v = server.integer("max_keep_alive_requests", 1, 100000)) c.server.maxKeepAliveRequests = *v;
+    if (auto v = server.integer("max_connections", 16, 1000000)) c.server.maxConnections = *v;
+    if (auto v = server.integer("max_connections_per_address", 0, 1000000)) c.server.maxConnectionsPerAddress = *v;
+    if (auto v = server.integer("handshake_timeout", 1, 300)) c.server.handshakeTimeoutSeconds = *v;
     if (auto v = server.integer("request_timeout", 1, 600)) c.server.requestTimeoutSeconds = *v;
+    if (auto v = server.integer("keep_alive_timeout", 0, 300)) c.server.keepAliveTimeoutSeconds = *v;
+    if (auto v = server.integer("max_keep_alive_requests", 1, 1000000)) c.server.maxKeepAliveRequests = *v;
+    if (auto v = server.integer("write_timeout", 1, 600)) c.server.writeTimeoutSeconds = *v;
+    if (auto v = server.integer("max_request_line", 256, 65536)) c.server.maxRequestLineBytes = *v;
+    if (auto v = server.integer("max_header_bytes", 1024, 1024 * 1024)) c.server.maxHeaderBytes = *v;
+    if (auto v = server.integer("max_header_count", 8, 10000)) c.server.maxHeaderCount = *v;
+    if (c.server.maxConnectionsPerAddress > c.server.maxConnections) {
+        server.fail(server.node("max_connections_per_address"),
+                    "'server.max_connections_per_address' (" + std::to_string(c.server.maxConnectionsPerAddress) +
+                        ") must not exceed 'server.max_connections' (" + std::to_string(c.server.maxConnections) + ")");
+    }
+    if (auto v = server.string("web_root")) c.server.webRoot = *v;
 
     const yaml::Section auth = root.section("auth");
     auth.allowOnly({"api_key"});
@@ -171,8 +187,14 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
 
     if (auto v = root.string("policy")) c.policyFile = *v;
     const yaml::Section audit = root.section("audit");
-    audit.allowOnly({"path"});
+    audit.allowOnly({"path", "sync"});
     if (auto v = audit.string("path")) c.auditPath = *v;
+    if (auto v = audit.string("sync")) {
+        if (*v == "none") c.auditSync = AuditSync::None;
+        else if (*v == "batch") c.auditSync = AuditSync::Batch;
+        else if (*v == "always") c.auditSync = AuditSync::Always;
+        else audit.fail(audit.node("sync"), "'audit.sync' must be none, batch or always");
+    }
     if (auto v = root.string("log_level")) {
         auto level = normalizeLogLevel(*v);
         if (!level) root.fail(root.node("log_level"), "'log_level' must be one of trace, debug, information, notice, warning, error, critical, fatal");
@@ -186,6 +208,7 @@ void ConfigLoader::resolvePaths(const std::string& baseDir, Config& c) const {
     c.policyFile = resolve(baseDir, c.policyFile);
     c.auditPath = resolve(baseDir, c.auditPath);
     c.plugins.directory = resolve(baseDir, c.plugins.directory);
+    c.server.webRoot = resolve(baseDir, c.server.webRoot);
 }
 
 void ConfigLoader::applyEnvironment(Config& c) const {
@@ -256,6 +279,12 @@ void ConfigLoader::validate(Config& c, bool requireApiKey) const {
         if (!pluginIdLike(id)) throw ConfigError("llm.auto_order: '" + text::sanitizeForLog(id, 32) + "' is not a plugin id");
     }
     if (c.plugins.directory.empty()) throw ConfigError("plugins.directory is empty");
+    struct stat st{};
+    // Only a configured directory is worth a warning: without the page installed (a build tree)
+    // the default one is simply absent, and GET / says so.
+    if (!c.server.webRoot.empty() && c.server.webRoot != HA_DEFAULT_WEB_ROOT && (::stat(c.server.webRoot.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+        c.warnings.push_back("server.web_root " + c.server.webRoot + " is not a directory: GET / answers 404");
+    }
 }
 
 const std::vector<EnvironmentAlias>& environmentAliases() {

@@ -31,7 +31,7 @@ struct ApiContext {
     const ToolExecutor& executor;
     const HealthCheck& health;
     AuditLog& audit;
-    const Redactor& redactor;  // applied to every error message sent to a client
+    const Redactor& redactor;  // applied to every response body and the access-log path
     std::vector<PluginStatus> plugins;
     std::string version;
 };

@@ -1,10 +1,11 @@
 #include "http/ApiHandler.h"
 
+#include "http/LoginGuard.h"
+#include "net/RequestLogText.h"
 #include "util/Deadline.h"
 #include "util/Text.h"
 
 #include <Poco/Logger.h>
-#include <Poco/URI.h>
 
 #include <cstdio>
 #include <random>
@@ -28,7 +29,9 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
     const uint64_t start = Deadline::nowNs();
     requestId_ = newRequestId();
     client_ = request.clientAddress().host().toString();
-    hasBody_ = requestHasBody(request);
+    // A client that goes away cancels what its request still runs.
+    probe_ = clientProbeFor(request);
+    cancel_->setProbe([probe = probe_] { return probe->gone(); });
     response.set("X-Request-Id", requestId_);
     try {
         handle(request, response);
@@ -39,34 +42,30 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
         Poco::Logger::get("http").error("request " + requestId_ + " failed: " + text::sanitizeForLog(e.what()));
         sendError(response, 500, "internal error (request " + requestId_ + ")");
     }
-    std::string path;
-    try {
-        path = Poco::URI(request.getURI()).getPath();
-    } catch (const Poco::Exception&) {
-        path = "(invalid URI)";
-    }
-    accessLog().information(client_ + " \"" + request.getMethod() + " " + text::sanitizeForLog(path, 200) + "\" " +
+    probe_->release();
+    // Method and path as safe log text (percent-decoded, control bytes replaced); a key sent in
+    // the path (by mistake or as a probe) is masked before the path is cut.
+    accessLog().information(client_ + " \"" + net::RequestLogText::method(request.getMethod()) + " " +
+                            ctx_.redactor.redactForLog(net::RequestLogText::path(request.getURI(), 8192), 200) + "\" " +
                             std::to_string(status_) + " " + text::formatNumber(elapsedMs(start), 2) + " ms id=" +
                             requestId_);
 }
 
-bool ApiHandler::requestHasBody(HTTPServerRequest& request) const {
-    return request.getChunkedTransferEncoding() || (request.hasContentLength() && request.getContentLength64() > 0);
-}
-
 void ApiHandler::authenticate(HTTPServerRequest& request, HTTPServerResponse& response) {
-    if (auto blocked = ctx_.failureLimiter.peek(client_); !blocked.allowed) {
-        throw HttpError(429, "too many failed authentication attempts; retry later",
-                        {{"Retry-After", std::to_string(blocked.retryAfterSeconds)}});
-    }
-    if (!request.has("X-API-Key")) {
-        ctx_.failureLimiter.acquire(client_);
-        throw HttpError(401, "missing API key: send it in the X-API-Key header");
-    }
-    if (!ctx_.authenticator.verify(request.get("X-API-Key"))) {
-        ctx_.failureLimiter.acquire(client_);
-        Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")");
-        throw HttpError(401, "invalid API key");
+    const std::optional<std::string> presented =
+        request.has("X-API-Key") ? std::optional<std::string>(request.get("X-API-Key")) : std::nullopt;
+    const LoginGuard::Verdict login = LoginGuard(ctx_.authenticator, ctx_.failureLimiter).check(presented, client_);
+    switch (login.outcome) {
+        case LoginGuard::Outcome::Accepted: break;
+        case LoginGuard::Outcome::Blocked:
+            throw HttpError(429, "too many failed authentication attempts; retry later",
+                            {{"Retry-After", std::to_string(login.retryAfterSeconds)}});
+        case LoginGuard::Outcome::Missing:
+            throw HttpError(401, "missing API key: send it in the X-API-Key header");
+        case LoginGuard::Outcome::Invalid:
+            Poco::Logger::get("http").warning("invalid API key from " + client_ + " (request " + requestId_ + ")" +
+                                              (login.firstBlocked ? "; further failures from it get 429" : ""));
+            throw HttpError(401, "invalid API key");
     }
     const auto verdict = ctx_.keyLimiter.acquire(ctx_.authenticator.keyId());
     response.set("X-RateLimit-Limit", std::to_string(ctx_.keyLimiter.limit()));
@@ -84,37 +83,18 @@ std::string ApiHandler::readBody(HTTPServerRequest& request) {
     const auto limit = static_cast<size_t>(ctx_.config.server.maxBodyBytes);
     const std::string tooLarge = "request body is larger than " + std::to_string(limit) + " bytes";
     if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-        discardBody(request);
         throw HttpError(413, tooLarge);
     }
+    // The connection layer has read the whole body (at most max_body_bytes) before the handler
+    // runs, so this only copies it out of memory.
     std::string body;
-    // RFC 9112: without Content-Length or chunked encoding a request has no body. (Poco would
-    // otherwise read until the client closes the connection.)
-    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) {
-        bodyConsumed_ = true;
-        return body;
-    }
     std::istream& in = request.stream();
     char buf[8192];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         body.append(buf, static_cast<size_t>(in.gcount()));
-        if (body.size() > limit) {
-            discardBody(request);
-            throw HttpError(413, tooLarge);
-        }
+        if (body.size() > limit) throw HttpError(413, tooLarge);
     }
-    bodyConsumed_ = true;
     return body;
-}
-
-void ApiHandler::discardBody(HTTPServerRequest& request) {
-    // A client still sending a refused body would see the connection reset before it reads the
-    // 413: read (and drop) a bounded amount of it first. Beyond that, the connection closes.
-    constexpr size_t kDrainLimit = 4 * 1024 * 1024;
-    std::istream& in = request.stream();
-    char buf[16384];
-    size_t drained = 0;
-    while (drained < kDrainLimit && (in.read(buf, sizeof buf) || in.gcount() > 0)) drained += static_cast<size_t>(in.gcount());
 }
 
 json::Object::Ptr ApiHandler::readJsonObject(HTTPServerRequest& request, bool allowEmpty) {
@@ -154,20 +134,19 @@ void ApiHandler::writeAudit(const json::Object::Ptr& record, const std::string& 
 void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body) {
     if (response.sent()) return;
     status_ = status;
-    // An unread body would be parsed as the next request: close the connection instead.
-    if (hasBody_ && !bodyConsumed_) response.setKeepAlive(false);
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentType("application/json; charset=utf-8");
     response.set("Cache-Control", "no-store");
     response.set("X-Content-Type-Options", "nosniff");
-    const std::string text = json::stringify(body) + "\n";
+    // The one redaction step for what a client receives: answers, results and errors alike.
+    const std::string text = ctx_.redactor.redact(json::stringify(body)) + "\n";
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void ApiHandler::sendError(HTTPServerResponse& response, int status, const std::string& message) {
     auto body = json::object();
-    body->set("error", ctx_.redactor.redact(message));
+    body->set("error", message);  // redacted with the rest of the body in sendJson
     sendJson(response, status, body);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/ApiContext.h"
+#include "http/ClientProbe.h"
 #include "http/HttpError.h"
 #include "util/CallContext.h"
 #include "util/Json.h"
@@ -28,7 +29,7 @@ protected:
 
     // Checks X-API-Key and the per-key rate limit; throws HttpError 401/429.
     void authenticate(HTTPServerRequest& request, HTTPServerResponse& response);
-    // Reads the whole body, at most config.server.maxBodyBytes (413 beyond).
+    // The whole body, at most config.server.maxBodyBytes (413 beyond).
     std::string readBody(HTTPServerRequest& request);
     // Reads the body as a JSON object ({} when empty if allowEmpty); 400 on bad JSON.
     json::Object::Ptr readJsonObject(HTTPServerRequest& request, bool allowEmpty);
@@ -39,11 +40,16 @@ protected:
     // gets a 500 and `withheld` ("the answer", "the result") is not sent.
     void writeAudit(const json::Object::Ptr& record, const std::string& withheld);
 
+    // Sends the body with every known secret masked (the Redactor over the whole JSON text).
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
     void sendError(HTTPServerResponse& response, int status, const std::string& message);
 
     // What the plugin calls made for this request get: its id and its cancel token.
     CallContext callContext() const;
+    // Whether this request's client is still connected (the cancel token asks it too).
+    ClientProbe& clientProbe() const { return *probe_; }
+    // The status of a response a handler sent itself (a stream, a file), for the access log.
+    void noteStatus(int status) { status_ = status; }
     // Text with every known secret masked: for anything a client receives.
     std::string redacted(std::string_view text) const { return ctx_.redactor.redact(text); }
 
@@ -54,15 +60,11 @@ protected:
     ApiContext& ctx_;
 
 private:
-    bool requestHasBody(HTTPServerRequest& request) const;
-    void discardBody(HTTPServerRequest& request);
-
     std::string requestId_;
     std::string client_;
     std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();
+    std::shared_ptr<ClientProbe> probe_;
     int status_ = 0;
-    bool bodyConsumed_ = false;
-    bool hasBody_ = false;
 };
 
 // Answers every request with one fixed error (unknown route, wrong method).

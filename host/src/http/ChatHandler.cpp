@@ -1,8 +1,11 @@
 #include "http/ChatHandler.h"
 
+#include "http/ChatEventStream.h"
+
 #include "util/Deadline.h"
 #include "util/Text.h"
 
+#include <Poco/Logger.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <cmath>
@@ -31,6 +34,13 @@ std::string providerErrorMessage(const ProviderFailure& f) {
     }
 }
 
+// nginx's code for "the client closed the connection before the answer": audit and access log.
+constexpr int kClientClosedRequest = 499;
+
+bool acceptsEventStream(const HTTPServerRequest& request) {
+    return text::toLower(request.get("Accept", "")).find("text/event-stream") != std::string::npos;
+}
+
 json::Array::Ptr stringArray(const std::vector<std::string>& items) {
     auto a = json::array();
     for (const auto& s : items) a->add(s);
@@ -48,8 +58,14 @@ bool ChatHandler::validConversationId(const std::string& id) {
     return true;
 }
 
-ChatTurnRequest ChatHandler::readTurn(HTTPServerRequest& request) {
+ChatTurnRequest ChatHandler::readTurn(HTTPServerRequest& request, bool& stream) {
     const json::Object::Ptr body = readJsonObject(request, false);
+    stream = acceptsEventStream(request);
+    if (body->has("stream") && !body->get("stream").isEmpty()) {
+        const json::Var v = body->get("stream");
+        if (!v.isBoolean()) throw HttpError(400, "field 'stream' must be true or false");
+        stream = v.extract<bool>();
+    }
     if (!body->has("message") || !body->get("message").isString()) {
         throw HttpError(400, "field 'message' is required and must be a string");
     }
@@ -73,7 +89,8 @@ ChatTurnRequest ChatHandler::readTurn(HTTPServerRequest& request) {
     return turn;
 }
 
-void ChatHandler::audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs) {
+void ChatHandler::audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs,
+                        bool streamed, bool cancelled) {
     auto calls = json::array();
     std::vector<std::string> names;
     for (const auto& call : result.toolCalls) {
@@ -99,7 +116,13 @@ void ChatHandler::audit(const ChatTurnRequest& turn, const ChatTurnResult& resul
         record->set("provider_error", providerErrorMessage(*result.fallbackFrom));
     }
     record->set("status", status);
-    if (result.error) record->set("error", providerErrorMessage(*result.error));
+    if (cancelled) {
+        record->set("cancelled", true);
+        record->set("error", "the client went away before the answer was complete");
+    } else if (result.error) {
+        record->set("error", providerErrorMessage(*result.error));
+    }
+    if (streamed) record->set("streamed", true);
     record->set("duration_ms", std::round(durationMs * 1000.0) / 1000.0);
     writeAudit(record, "the answer");
 }
@@ -113,8 +136,12 @@ void ChatHandler::answer(HTTPServerResponse& response, const ChatTurnRequest& tu
         sendJson(response, httpStatusForProvider(result.error->status), err);
         return;
     }
+    sendJson(response, 200, answerBody(turn, result));
+}
+
+json::Object::Ptr ChatHandler::answerBody(const ChatTurnRequest& turn, const ChatTurnResult& result) const {
     auto out = json::object();
-    out->set("message", redacted(result.answer));
+    out->set("message", result.answer);
     out->set("conversation_id", turn.conversationId);
     out->set("tool_calls_made", stringArray(result.toolsMade()));
     out->set("refused", result.refusal.has_value());
@@ -123,16 +150,61 @@ void ChatHandler::answer(HTTPServerResponse& response, const ChatTurnRequest& tu
         out->set("degraded", true);
         out->set("notice", result.notice);
     }
-    sendJson(response, 200, out);
+    return out;
+}
+
+void ChatHandler::streamTurn(HTTPServerResponse& response, ChatTurnRequest turn, uint64_t start) {
+    ChatEventStream events(response, clientProbe(), ctx_.redactor);
+    noteStatus(200);
+    events.open(turn.conversationId, requestId());
+    turn.observer = &events;
+    ChatTurnResult result;
+    try {
+        result = ctx_.orchestrator.handle(turn);
+    } catch (const std::exception& e) {
+        // The headers are out: the error can only be an event now.
+        Poco::Logger::get("http").error("request " + requestId() + " failed: " + text::sanitizeForLog(e.what()));
+        events.error(500, "internal error (request " + requestId() + ")", turn.conversationId);
+        return;
+    }
+    const bool cancelled = events.clientGone();
+    const int status = cancelled ? kClientClosedRequest : result.error ? httpStatusForProvider(result.error->status) : 200;
+    try {
+        audit(turn, result, status, elapsedMs(start), true, cancelled);
+    } catch (const HttpError& e) {
+        events.error(e.status(), e.what(), turn.conversationId);
+        return;
+    }
+    if (cancelled) {
+        noteStatus(kClientClosedRequest);
+        return;
+    }
+    if (result.error) {
+        events.error(status, providerErrorMessage(*result.error), turn.conversationId);
+        return;
+    }
+    if (result.refusal) events.refusal(*result.refusal, result.answer);
+    events.answer(answerBody(turn, result));
 }
 
 void ChatHandler::handle(HTTPServerRequest& request, HTTPServerResponse& response) {
     authenticate(request, response);
     const uint64_t start = Deadline::nowNs();
-    const ChatTurnRequest turn = readTurn(request);
+    bool stream = false;
+    ChatTurnRequest turn = readTurn(request, stream);
+    if (stream) {
+        streamTurn(response, std::move(turn), start);
+        return;
+    }
     const ChatTurnResult result = ctx_.orchestrator.handle(turn);
-    const int status = result.error ? httpStatusForProvider(result.error->status) : 200;
-    audit(turn, result, status, elapsedMs(start));
+    // A client that hung up is audited as such; it is sent nothing.
+    const bool cancelled = clientProbe().gone();
+    const int status = cancelled ? kClientClosedRequest : result.error ? httpStatusForProvider(result.error->status) : 200;
+    audit(turn, result, status, elapsedMs(start), false, cancelled);
+    if (cancelled) {
+        noteStatus(kClientClosedRequest);
+        return;
+    }
     answer(response, turn, result);
 }
 

@@ -1,6 +1,7 @@
-// POST /chat {message, conversation_id?} -> {message, conversation_id, tool_calls_made, ...}.
-// The audit line is written before the answer leaves; if it cannot be written, the client
-// gets a 500 instead of an unaudited answer.
+// POST /chat {message, conversation_id?, stream?} -> {message, conversation_id, tool_calls_made,
+// ...}; with Accept: text/event-stream (or "stream": true) the answer is streamed as events
+// (ChatEventStream). The audit line is written before the answer leaves; if it cannot be
+// written, the client gets a 500 (or the 500 error event) instead of an unaudited answer.
 #pragma once
 
 #include "http/ApiHandler.h"
@@ -18,9 +19,13 @@ protected:
     void handle(HTTPServerRequest& request, HTTPServerResponse& response) override;
 
 private:
-    ChatTurnRequest readTurn(HTTPServerRequest& request);
-    void audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs);
+    // Sets `stream` from the body's "stream" field, else from the Accept header.
+    ChatTurnRequest readTurn(HTTPServerRequest& request, bool& stream);
+    void audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs,
+               bool streamed = false, bool cancelled = false);
+    json::Object::Ptr answerBody(const ChatTurnRequest& turn, const ChatTurnResult& result) const;
     void answer(HTTPServerResponse& response, const ChatTurnRequest& turn, const ChatTurnResult& result);
+    void streamTurn(HTTPServerResponse& response, ChatTurnRequest turn, uint64_t start);
 };
 
 }  // namespace ha::http

@@ -1,12 +1,12 @@
 #include "http/HttpsServer.h"
 
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
+#include "net/Server.h"
 
-#include <chrono>
-#include <thread>
+#include <Poco/Exception.h>
+
+#include <openssl/ssl.h>
+
+#include <stdexcept>
 
 namespace ha::http {
 
@@ -25,27 +25,22 @@ Poco::Net::Context::Ptr makeContext(const ServerConfig& config) {
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     context->preferServerCiphers();
     context->enableSessionCache(true, "homelab-assistant");
+    // Client-initiated TLS 1.2 renegotiation is only a way to make the server do handshakes.
+    SSL_CTX_set_options(context->sslContext(), SSL_OP_NO_RENEGOTIATION);
     return context;
 }
 
 }  // namespace
 
 HttpsServer::HttpsServer(const ServerConfig& config, Poco::Net::HTTPRequestHandlerFactory::Ptr factory) {
-    const Poco::Net::SocketAddress address(config.listen);
-    Poco::Net::SecureServerSocket socket(address, 128, makeContext(config));
-    bound_ = socket.address().toString();
-
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(static_cast<int>(config.threads));
-    params->setMaxQueued(static_cast<int>(config.maxQueued));
-    params->setKeepAlive(config.keepAliveTimeoutSeconds > 0);
-    params->setKeepAliveTimeout(Poco::Timespan(config.keepAliveTimeoutSeconds, 0));
-    params->setMaxKeepAliveRequests(static_cast<int>(config.maxKeepAliveRequests));
-    params->setTimeout(Poco::Timespan(config.requestTimeoutSeconds, 0));
-    params->setThreadIdleTime(Poco::Timespan(30, 0));
-
-    pool_ = std::make_unique<Poco::ThreadPool>(2, static_cast<int>(config.threads), 60);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(factory, *pool_, socket, params);
+    try {
+        context_ = makeContext(config);
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot use the TLS certificate " + config.tlsCertificate + " and key " +
+                                 config.tlsPrivateKey + ": " + e.displayText());
+    }
+    server_ = std::make_unique<net::Server>(config, context_->sslContext(), std::move(factory));
+    bound_ = server_->boundAddress();
 }
 
 HttpsServer::~HttpsServer() { stop(); }
@@ -53,15 +48,7 @@ HttpsServer::~HttpsServer() { stop(); }
 void HttpsServer::start() { server_->start(); }
 
 void HttpsServer::stop() {
-    if (!server_) return;
-    server_->stopAll(false);
-    // Give running requests a moment, then close what is left.
-    for (int i = 0; i < 50 && server_->currentConnections() > 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    server_->stopAll(true);
-    pool_->joinAll();
-    server_.reset();
+    if (server_) server_->stop();
 }
 
 std::string HttpsServer::boundAddress() const { return bound_; }

@@ -2,6 +2,7 @@
 
 #include "http/ChatHandler.h"
 #include "http/HealthHandler.h"
+#include "http/StaticFileHandler.h"
 #include "http/StatusHandler.h"
 #include "http/ToolCallHandler.h"
 #include "http/ToolsListHandler.h"
@@ -33,6 +34,8 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
         const std::string capability = path.substr(prefix.size());  // Poco::URI already decoded %xx
         return only("POST", [&] { return new ToolCallHandler(ctx_, capability); });
     }
+    if (path.compare(0, 4, "/v1/") == 0 || path == "/v1") return new ErrorHandler(ctx_, 404, "no such endpoint: " + path);
+    if (method == "GET" || method == "HEAD") return new StaticFileHandler(ctx_, webRoot_);
     return new ErrorHandler(ctx_, 404, "no such endpoint: " + path);
 }
 

@@ -1,7 +1,9 @@
-// Maps method + path to a handler: /health, /chat, /v1/tools, /v1/tools/{capability}, /v1/status.
+// Maps method + path to a handler: /health, /chat, /v1/tools, /v1/tools/{capability}, /v1/status,
+// and every other GET or HEAD to the web page's files.
 #pragma once
 
 #include "http/ApiContext.h"
+#include "http/WebRoot.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
@@ -9,11 +11,12 @@ namespace ha::http {
 
 class RequestRouter : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    explicit RequestRouter(ApiContext& context) : ctx_(context) {}
+    explicit RequestRouter(ApiContext& context) : ctx_(context), webRoot_(context.config.server.webRoot) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
 private:
     ApiContext& ctx_;
+    WebRoot webRoot_;
 };
 
 }  // namespace ha::http

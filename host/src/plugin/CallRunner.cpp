@@ -250,7 +250,14 @@ CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadl
         outcome.overflowed = state->out.overflowed;
     }
     outcome.output = state->out.close();
+    bool errorCut = false;
+    {
+        std::lock_guard<std::mutex> sinkLock(state->err.mutex);
+        errorCut = state->err.overflowed;
+    }
     outcome.error = state->err.close();
+    // Marks the cut: the Redactor masks the head of a secret the cut may have left there.
+    if (errorCut) outcome.error += "...";
     Quarantine::instance().keep(state);
     if (outcome.threw) {
         outcome.status = HA_ERR_INTERNAL;

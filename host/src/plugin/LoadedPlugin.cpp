@@ -32,8 +32,9 @@ LoadedPlugin::~LoadedPlugin() {
 void LoadedPlugin::hostLog(void* ctx, int32_t level, const char* message) {
     if (ctx == nullptr || message == nullptr) return;
     auto* self = static_cast<LoadedPlugin*>(ctx);
-    std::string text = text::sanitizeForLog(message, 2000);
-    if (self->redactor_ != nullptr) text = self->redactor_->redact(text);
+    // Redacted before it is cut, so that the cut cannot keep the head of a secret.
+    const std::string text = self->redactor_ != nullptr ? self->redactor_->redactForLog(message, 2000)
+                                                        : text::sanitizeForLog(message, 2000);
     Poco::Logger& log = Poco::Logger::get("plugin." + self->identity_.id);
     if (level <= HA_LOG_ERROR) log.error(text);
     else if (level == HA_LOG_WARNING) log.warning(text);

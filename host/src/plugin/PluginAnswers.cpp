@@ -68,7 +68,7 @@ std::shared_ptr<PluginAnswers> PluginAnswers::bind(std::shared_ptr<LoadedPlugin>
     if (vtable->profile != nullptr) {
         auto out = answers->call(vtable->profile, "profile", json::object(), {}, error);
         if (!out) return nullptr;
-        if (error = answers->readProfile(out); !error.empty()) return nullptr;
+        if (error = readProfile(out, answers->profile_); !error.empty()) return nullptr;
     }
     return answers;
 }
@@ -82,43 +82,47 @@ json::Object::Ptr PluginAnswers::call(Function fn, const std::string& what, cons
         error = what + "() failed: " + (outcome.error.empty() ? "status " + std::to_string(outcome.status) : outcome.error);
         return nullptr;
     }
-    if (outcome.output.size() > kMaxOutputBytes) {
-        error = what + "() returned " + std::to_string(outcome.output.size()) + " bytes (at most " +
+    return readOutput(what, outcome.output, error);
+}
+
+json::Object::Ptr PluginAnswers::readOutput(const std::string& what, const std::string& output, std::string& error) {
+    if (output.size() > kMaxOutputBytes) {
+        error = what + "() returned " + std::to_string(output.size()) + " bytes (at most " +
                 std::to_string(kMaxOutputBytes) + ")";
         return nullptr;
     }
     try {
-        return json::parseObject(outcome.output);
+        return json::parseObject(output);
     } catch (const json::JsonError& e) {
         error = what + "() returned invalid JSON: " + e.what();
         return nullptr;
     }
 }
 
-std::string PluginAnswers::readProfile(const json::Object::Ptr& out) {
+std::string PluginAnswers::readProfile(const json::Object::Ptr& out, AnswerProfile& profile) {
     if (auto words = json::getArray(out, "vocabulary")) {
-        for (size_t i = 0; i < words->size() && profile_.vocabulary.size() < kMaxVocabulary; ++i) {
+        for (size_t i = 0; i < words->size() && profile.vocabulary.size() < kMaxVocabulary; ++i) {
             const json::Var w = words->get(i);
             if (!w.isString() || !plainWord(w.extract<std::string>())) {
                 return "profile(): vocabulary entry " + std::to_string(i) + " is not a lowercase word [a-z0-9]{1,32}";
             }
-            profile_.vocabulary.push_back(w.extract<std::string>());
+            profile.vocabulary.push_back(w.extract<std::string>());
         }
     }
     if (auto topics = json::getArray(out, "topics")) {
-        for (size_t i = 0; i < topics->size() && profile_.topics.size() < kMaxTopics; ++i) {
+        for (size_t i = 0; i < topics->size() && profile.topics.size() < kMaxTopics; ++i) {
             auto t = json::asObject(topics->get(i));
             if (!t) return "profile(): topic " + std::to_string(i) + " is not an object";
-            profile_.topics.push_back(
+            profile.topics.push_back(
                 {boundedString(t, "capability", 64), boundedString(t, "title", 80), boundedString(t, "example", 200)});
         }
     }
     if (auto checks = json::getArray(out, "checks")) {
-        for (size_t i = 0; i < checks->size() && profile_.checks.size() < kMaxChecks; ++i) {
+        for (size_t i = 0; i < checks->size() && profile.checks.size() < kMaxChecks; ++i) {
             auto c = json::asObject(checks->get(i));
             const std::string capability = c ? json::getString(c, "capability").value_or("") : "";
             if (capability.empty()) return "profile(): check " + std::to_string(i) + " names no capability";
-            profile_.checks.push_back({capability, argumentsText(c)});
+            profile.checks.push_back({capability, argumentsText(c)});
         }
     }
     return "";
@@ -130,6 +134,10 @@ std::vector<Match> PluginAnswers::match(const QuestionInput& question, const Cal
     std::string error;
     auto out = call(vtable->match, "match", questionJson(question), context, error);
     if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
+    return readMatches(plugin(), out);
+}
+
+std::vector<Match> PluginAnswers::readMatches(const std::string& plugin, const json::Object::Ptr& out) {
     auto list = out ? json::getArray(out, "matches") : nullptr;
     std::vector<Match> matches;
     for (size_t i = 0; list && i < list->size() && matches.size() < kMaxMatches; ++i) {
@@ -137,7 +145,7 @@ std::vector<Match> PluginAnswers::match(const QuestionInput& question, const Cal
         const auto score = m ? json::getNumber(m, "score") : std::nullopt;
         const std::string capability = m ? json::getString(m, "capability").value_or("") : "";
         if (!score || !std::isfinite(*score) || capability.empty()) continue;
-        Match match{plugin(), capability, argumentsText(m), std::clamp(*score, 0.0, 1.0), {}};
+        Match match{plugin, capability, argumentsText(m), std::clamp(*score, 0.0, 1.0), {}};
         if (auto names = json::getArray(m, "names")) {
             for (size_t k = 0; k < names->size() && k < 8; ++k) {
                 if (names->get(k).isString()) match.names.push_back(text::truncateUtf8(names->get(k).extract<std::string>(), 64));
@@ -158,6 +166,10 @@ std::optional<Summary> PluginAnswers::summarize(const QuestionInput& question, c
     std::string error;
     auto out = call(vtable->summarize, "summarize", input, context, error);
     if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
+    return readSummary(out);
+}
+
+std::optional<Summary> PluginAnswers::readSummary(const json::Object::Ptr& out) {
     const std::string text = out ? text::trim(boundedString(out, "text", 8192)) : "";
     if (text.empty()) return std::nullopt;
     Summary s{text, json::getBool(out, "found").value_or(true), json::getObject(out, "subject")};
@@ -178,6 +190,10 @@ std::optional<std::vector<Finding>> PluginAnswers::checks(const std::vector<Tool
         if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
         return std::nullopt;
     }
+    return readFindings(plugin(), out);
+}
+
+std::vector<Finding> PluginAnswers::readFindings(const std::string& plugin, const json::Object::Ptr& out) {
     std::vector<Finding> findings;
     auto items = json::getArray(out, "findings");
     for (size_t i = 0; items && i < items->size() && findings.size() < kMaxFindings; ++i) {
@@ -185,7 +201,7 @@ std::optional<std::vector<Finding>> PluginAnswers::checks(const std::vector<Tool
         const auto severity = f ? severityFrom(json::getString(f, "severity").value_or("")) : std::nullopt;
         const std::string message = f ? text::trim(boundedString(f, "message", 1024)) : "";
         if (!severity || message.empty()) continue;  // unusable: no severity or nothing to say
-        findings.push_back({plugin(), *severity, boundedString(f, "check", 64), boundedString(f, "subject", 256), message,
+        findings.push_back({plugin, *severity, boundedString(f, "check", 64), boundedString(f, "subject", 256), message,
                             json::getObject(f, "evidence")});
     }
     return findings;

@@ -35,6 +35,16 @@ public:
     static constexpr size_t kMaxMatches = 8;
     static constexpr size_t kMaxFindings = 256;
 
+    // What a plugin's answers functions return, read with the limits above; anything odd is
+    // dropped or refused, never trusted (pure, so the fuzz targets and tests can call them).
+    // The output text of one function as an object; null with `error` set when unusable.
+    static json::Object::Ptr readOutput(const std::string& what, const std::string& output, std::string& error);
+    // profile(): fills `profile`; returns an error message, "" when it is fine.
+    static std::string readProfile(const json::Object::Ptr& output, AnswerProfile& profile);
+    static std::vector<Match> readMatches(const std::string& plugin, const json::Object::Ptr& output);
+    static std::optional<Summary> readSummary(const json::Object::Ptr& output);
+    static std::vector<Finding> readFindings(const std::string& plugin, const json::Object::Ptr& output);
+
 private:
     using Function = int32_t (*)(void*, const ha_call*);
     PluginAnswers(std::shared_ptr<LoadedPlugin> plugin, std::chrono::milliseconds timeout);
@@ -42,7 +52,6 @@ private:
     // Runs one answers function; the parsed output object, or null with `error` set.
     json::Object::Ptr call(Function fn, const std::string& what, const json::Object::Ptr& input,
                            const CallContext& context, std::string& error) const;
-    std::string readProfile(const json::Object::Ptr& output);
 
     std::shared_ptr<LoadedPlugin> plugin_;
     std::chrono::milliseconds timeout_;

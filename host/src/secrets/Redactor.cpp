@@ -1,6 +1,7 @@
 #include "secrets/Redactor.h"
 
 #include "util/Json.h"
+#include "util/Text.h"
 
 #include <algorithm>
 
@@ -42,6 +43,26 @@ void maskBearer(std::string& s) {
     }
 }
 
+// Where text may have been cut before it reached us: every run of "..." and the end.
+std::vector<size_t> cutPoints(const std::string& s) {
+    std::vector<size_t> cuts;
+    for (size_t pos = s.find("..."); pos != std::string::npos; pos = s.find("...", pos)) {
+        cuts.push_back(pos);
+        while (pos < s.size() && s[pos] == '.') ++pos;
+    }
+    cuts.push_back(s.size());
+    return cuts;
+}
+
+// Length of the longest head of `secret` (shorter than the whole, at least minLength) that
+// ends exactly at s[cut]; 0 when there is none.
+size_t headBefore(const std::string& s, size_t cut, const std::string& secret, size_t minLength) {
+    for (size_t n = std::min(secret.size() - 1, cut); n >= minLength; --n) {
+        if (s[cut - n] == secret[0] && s.compare(cut - n, n, secret, 0, n) == 0) return n;
+    }
+    return 0;
+}
+
 }  // namespace
 
 Redactor::Redactor(const std::vector<std::string>& secrets) { addSecrets(secrets); }
@@ -72,10 +93,27 @@ std::string Redactor::redact(std::string_view text) const {
             pos += kMask.size();
         }
     }
+    // Heads of secrets left by a cut upstream, last cut first so earlier positions stay valid.
+    // A head may contain dots itself: a cut inside a masked head is gone with it.
+    const std::vector<size_t> cuts = cutPoints(s);
+    size_t maskedFrom = std::string::npos;
+    for (auto it = cuts.rbegin(); it != cuts.rend(); ++it) {
+        if (maskedFrom != std::string::npos && *it > maskedFrom) continue;
+        size_t longest = 0;
+        for (const std::string& secret : *secrets) longest = std::max(longest, headBefore(s, *it, secret, kMinFragment));
+        if (longest > 0) {
+            s.replace(*it - longest, longest, kMask);
+            maskedFrom = *it - longest;
+        }
+    }
     maskPrefixedTokens(s, "sk-", 20);
     maskPrefixedTokens(s, "gsk_", 20);
     maskBearer(s);
     return s;
+}
+
+std::string Redactor::redactForLog(std::string_view text, size_t maxBytes) const {
+    return text::sanitizeForLog(redact(text), maxBytes);
 }
 
 }  // namespace ha

@@ -1,8 +1,10 @@
-// Removes credentials from text before it leaves the process (logs, audit, error bodies, model
-// text): the configured secrets verbatim (and as they appear inside JSON strings), plus anything
-// shaped like a provider key or bearer token ("sk-...", "gsk_...", "Bearer ..."). Secrets are
-// added while the assistant starts (the API key, then each plugin's secret settings); redact()
-// may run concurrently with that. [thread-safe]
+// The one redaction step for everything that leaves the process (log lines through
+// RedactingChannel, the access log, audit lines, every response body): the configured secrets
+// verbatim (and as they appear inside JSON strings), the head of one left at a cut ("...", or
+// the end of the text: something upstream truncated before redacting), plus anything shaped
+// like a provider key or bearer token ("sk-...", "gsk_...", "Bearer ..."). Secrets are added
+// while the assistant starts (the API key, then each plugin's secret settings); redact() may
+// run concurrently with that. [thread-safe]
 #pragma once
 
 #include <atomic>
@@ -16,6 +18,8 @@ namespace ha {
 class Redactor {
 public:
     static constexpr std::string_view kMask = "[REDACTED]";
+    // The shortest head of a secret masked at a cut: shorter ones are too likely ordinary text.
+    static constexpr size_t kMinFragment = 4;
 
     Redactor() = default;
     // Secrets shorter than 8 characters are ignored (they would mask ordinary words).
@@ -25,6 +29,9 @@ public:
 
     void addSecrets(const std::vector<std::string>& secrets);
     std::string redact(std::string_view text) const;
+    // For one field of a log line: redacted first, then control bytes replaced and cut at
+    // maxBytes ("..." appended), so the cut can never keep part of a secret.
+    std::string redactForLog(std::string_view text, size_t maxBytes) const;
 
 private:
     using List = std::vector<std::string>;

@@ -98,6 +98,7 @@ std::optional<std::string> validateNode(const json::Var& v, const json::Object::
             ok = typeMatches(actual, wanted, v);
         } else if (auto a = json::asArray(t)) {
             for (size_t i = 0; i < a->size(); ++i) {
+                if (!a->get(i).isString()) continue;  // checkNode refuses such a list; never trusted here
                 const std::string w = a->get(i).extract<std::string>();
                 wanted += (wanted.empty() ? "" : " or ") + w;
                 ok = ok || typeMatches(actual, w, v);
@@ -136,11 +137,13 @@ std::optional<std::string> validateNode(const json::Var& v, const json::Object::
         auto props = json::getObject(s, "properties");
         if (auto req = json::getArray(s, "required")) {
             for (size_t i = 0; i < req->size(); ++i) {
+                if (!req->get(i).isString()) continue;
                 const std::string name = req->get(i).extract<std::string>();
                 if (!o->has(name)) return path + ": missing required property '" + name + "'";
             }
         }
-        const bool closed = s->has("additionalProperties") && !s->get("additionalProperties").extract<bool>();
+        const bool closed = s->has("additionalProperties") && s->get("additionalProperties").isBoolean() &&
+                            !s->get("additionalProperties").extract<bool>();
         for (const auto& [name, value] : *o) {
             auto sub = props ? json::getObject(props, name) : json::Object::Ptr();
             if (sub) {

@@ -1,13 +1,22 @@
 #include "providers/chat-completions/ChatCompletionsClient.h"
 
 #include "common/PluginConfig.h"
+#include "providers/chat-completions/ChatStreamAssembler.h"
+#include "providers/chat-completions/SseParser.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Timespan.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -49,7 +58,51 @@ std::string contentText(const Poco::JSON::Object::Ptr& message) {
 
 std::string cut(const std::string& s, size_t max) { return s.size() <= max ? s : s.substr(0, max) + "..."; }
 
+// A token count from the reply, clamped: Poco's own double->Int64 conversion of a value at 2^63
+// is undefined (it happens inside libPocoFoundation, where no sanitizer sees it).
+Poco::Int64 tokenCount(const Poco::JSON::Object::Ptr& usage, const std::string& key) {
+    if (!usage || !usage->has(key) || !usage->get(key).isNumeric() || usage->get(key).isBoolean()) return 0;
+    const double n = usage->get(key).convert<double>();
+    return n > 0 ? static_cast<Poco::Int64>(std::min(n, 1e15)) : 0;
+}
+
+// A number a peer sent in a header ("2", "2.5", " 1e3 "), or nothing when it is not one.
+std::optional<double> headerNumber(const std::string& text) {
+    const char* begin = text.c_str();
+    char* end = nullptr;
+    const double v = std::strtod(begin, &end);
+    if (end == begin) return std::nullopt;
+    while (*end == ' ' || *end == '\t') ++end;
+    if (*end != '\0' || std::isnan(v)) return std::nullopt;
+    return v;  // may be +-inf or out of range: the caller clamps
+}
+
+// Milliseconds, clamped to [0, kMaxRetryAfter] before any conversion: a peer's number never
+// reaches integer arithmetic unbounded (a cast of an out-of-range double is undefined).
+std::chrono::milliseconds clampedMs(double ms) {
+    const double max = static_cast<double>(ChatCompletionsClient::kMaxRetryAfter.count());
+    if (!(ms > 0)) return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(std::min(ms, max))));
+}
+
 }  // namespace
+
+std::chrono::milliseconds ChatCompletionsClient::retryAfter(const std::map<std::string, std::string>& headers) {
+    // retry-after-ms (OpenAI) is more precise than retry-after (seconds, or an HTTP date).
+    if (auto it = headers.find("retry-after-ms"); it != headers.end()) {
+        if (auto ms = headerNumber(it->second)) return clampedMs(*ms);
+    }
+    if (auto it = headers.find("retry-after"); it != headers.end()) {
+        if (auto seconds = headerNumber(it->second)) return clampedMs(*seconds * 1000.0);
+        Poco::DateTime when;
+        int zone = 0;
+        if (Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, it->second, when, zone)) {
+            const Poco::Timespan left = when - Poco::DateTime();
+            return clampedMs(static_cast<double>(left.totalMilliseconds()));
+        }
+    }
+    return std::chrono::milliseconds(0);
+}
 
 ClientSettings ClientSettings::fromConfig(const std::string& providerName, const std::string& defaultBaseUrl,
                                           const std::string& defaultModel, const std::string& configJson) {
@@ -110,7 +163,7 @@ std::string ChatCompletionsClient::withoutKey(std::string text) const {
     return text;
 }
 
-std::string ChatCompletionsClient::buildRequest(const std::string& input) const {
+std::string ChatCompletionsClient::buildRequest(const std::string& input, bool stream) const {
     Poco::JSON::Object::Ptr in;
     try {
         in = parseObject(input);
@@ -143,7 +196,7 @@ std::string ChatCompletionsClient::buildRequest(const std::string& input) const 
         body->set("tool_choice", "auto");
     }
     body->set("temperature", settings_.temperature);
-    body->set("stream", false);
+    body->set("stream", stream);
     return toJson(body);
 }
 
@@ -194,8 +247,8 @@ std::string ChatCompletionsClient::parseResponse(const std::string& body) {
     if (response->has("usage") && !response->get("usage").isEmpty()) {
         auto usage = response->getObject("usage");
         auto u = newObject();
-        u->set("prompt_tokens", usage ? usage->optValue<Poco::Int64>("prompt_tokens", 0) : 0);
-        u->set("completion_tokens", usage ? usage->optValue<Poco::Int64>("completion_tokens", 0) : 0);
+        u->set("prompt_tokens", tokenCount(usage, "prompt_tokens"));
+        u->set("completion_tokens", tokenCount(usage, "completion_tokens"));
         out->set("usage", u);
     }
     return toJson(out);
@@ -217,12 +270,9 @@ ErrorVerdict ChatCompletionsClient::classify(const HttpResult& r) const {
     } catch (const Poco::Exception&) {
         message = r.body;
     }
-    message = withoutKey(cut(message, 300));
-    if (auto it = r.headers.find("retry-after-ms"); it != r.headers.end()) {
-        v.retryAfter = std::chrono::milliseconds(std::atoll(it->second.c_str()));
-    } else if (auto it2 = r.headers.find("retry-after"); it2 != r.headers.end()) {
-        v.retryAfter = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(std::atof(it2->second.c_str()) * 1000.0)));
-    }
+    // The key is masked before the text is cut: a cut first could leave the head of the key.
+    message = cut(withoutKey(message), 300);
+    v.retryAfter = retryAfter(r.headers);
     const std::string who = settings_.providerName + " (HTTP " + std::to_string(r.status) + ")";
     if (r.status == 401 || r.status == 403) {
         // Never echo the provider's text here: some quote part of the rejected key.
@@ -257,8 +307,16 @@ std::chrono::milliseconds ChatCompletionsClient::backoff(int attempt) const {
     return std::chrono::milliseconds(std::min(500 << attempt, 8000));
 }
 
-std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadlineNs) const {
-    const std::string body = buildRequest(input);
+CallHooks ChatCompletionsClient::hooksOf(const homelab_assistant::Call& call) {
+    CallHooks hooks;
+    hooks.cancelled = [&call] { return call.cancelled(); };
+    if (call.streaming()) hooks.onText = [&call](std::string_view text) { call.stream(text); };
+    return hooks;
+}
+
+std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadlineNs, const CallHooks& hooks) const {
+    const bool stream = static_cast<bool>(hooks.onText);
+    const std::string body = buildRequest(input, stream);
     std::vector<std::pair<std::string, std::string>> headers = {{"User-Agent", "homelab-assistant/" HA_PLUGIN_VERSION}};
     if (!settings_.apiKey.empty()) headers.emplace_back("Authorization", "Bearer " + settings_.apiKey);
 
@@ -266,25 +324,69 @@ std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadl
     bool toolUseRetried = false;
     for (;;) {
         ErrorVerdict verdict;
+        // Fresh for every attempt; what an attempt already handed on cannot be taken back.
+        ChatStreamAssembler assembler(hooks.onText);
+        SseParser parser;
+        PostOptions options;
+        options.deadlineNs = deadlineNs;
+        options.requestTimeout = settings_.requestTimeout;
+        options.cancelled = hooks.cancelled;
+        if (stream) {
+            options.accept = "text/event-stream";
+            options.onEventStream = [&](std::string_view bytes) {
+                try {
+                    parser.feed(bytes, [&](const SseEvent& event) { assembler.add(event.data); });
+                } catch (const std::length_error& e) {
+                    throw Error(HA_ERR_UNAVAILABLE, settings_.providerName + ": " + e.what());
+                }
+            };
+        }
+        std::optional<HttpResult> r;
         try {
-            const HttpResult r = transport_->post(endpoint_, body, headers, deadlineNs, settings_.requestTimeout);
-            if (r.status == 200) return parseResponse(r.body);
-            verdict = classify(r);
+            r = transport_->post(endpoint_, body, headers, options);
+            if (r->status == 200 && r->streamed) return assembler.output();
         } catch (const TransportError& e) {
+            if (e.kind() == TransportError::Kind::Cancelled) {
+                throw Error(HA_ERR_TIMEOUT, settings_.providerName + ": the request was cancelled");
+            }
+            r.reset();
             verdict.status = e.kind() == TransportError::Kind::Timeout ? HA_ERR_TIMEOUT : HA_ERR_UNAVAILABLE;
             verdict.retry = e.kind() != TransportError::Kind::Tls;  // a bad certificate does not heal
             verdict.message = settings_.providerName + ": " + withoutKey(e.what());
+        } catch (const Error& e) {
+            // The stream itself failed: an error chunk, invalid JSON, or it was cut off.
+            r.reset();
+            verdict.status = e.status();
+            verdict.retry = true;
+            verdict.message = settings_.providerName + ": " + withoutKey(e.what());
         }
+        if (r && r->status == 200) {
+            // Whole (a server that ignored "stream": true too): its text is handed on at once.
+            std::string out = parseResponse(r->body);
+            if (stream) {
+                const std::string text = stringOr(parseObject(out), "content");
+                if (!text.empty()) hooks.onText(text);
+            }
+            return out;
+        }
+        if (r) verdict = classify(*r);
+        if (assembler.streamedText()) {
+            // Part of the answer is out: asking again would show it twice.
+            throw Error(verdict.status, verdict.message + " (after part of the answer was streamed)");
+        }
+        if (hooks.cancelled && hooks.cancelled()) throw Error(HA_ERR_TIMEOUT, verdict.message + " (the request was cancelled)");
         if (verdict.toolUseFailed && settings_.retryToolUseFailed && !toolUseRetried) {
             toolUseRetried = true;
             if (log_) log_(HA_LOG_WARNING, verdict.message + "; asking once more");
             continue;
         }
         if (!verdict.retry || attempt >= settings_.maxRetries) throw Error(verdict.status, verdict.message);
+        // Both are bounded (kMaxRetryAfter, backoff's cap), so the sum below cannot overflow.
         const auto wait = verdict.retryAfter.count() > 0 ? verdict.retryAfter : backoff(attempt);
         const uint64_t now = homelab_assistant::monotonicNowNs();
-        // Waiting only helps if a request still fits after it.
-        if (now + static_cast<uint64_t>(wait.count() + 100) * 1000000ull >= deadlineNs) {
+        const uint64_t left = deadlineNs > now ? deadlineNs - now : 0;
+        // Waiting only helps if a request still fits after it: the wait never outlasts the deadline.
+        if (static_cast<uint64_t>(wait.count() + kMinRequestMs) * 1000000ull >= left) {
             throw Error(verdict.status, verdict.message + " (no time left to retry)");
         }
         ++attempt;
@@ -292,8 +394,19 @@ std::string ChatCompletionsClient::chat(const std::string& input, uint64_t deadl
             log_(HA_LOG_WARNING, verdict.message + "; retry " + std::to_string(attempt) + "/" +
                                      std::to_string(settings_.maxRetries) + " in " + std::to_string(wait.count()) + " ms");
         }
-        std::this_thread::sleep_for(wait);
+        if (!pause(wait, hooks.cancelled)) throw Error(HA_ERR_TIMEOUT, verdict.message + " (the request was cancelled)");
     }
+}
+
+bool ChatCompletionsClient::pause(std::chrono::milliseconds wait, const std::function<bool()>& cancelled) {
+    // In slices, so that a caller who gave up (client gone, server stopping) frees this thread soon.
+    constexpr auto kSlice = std::chrono::milliseconds(50);
+    const auto end = std::chrono::steady_clock::now() + wait;
+    for (auto now = std::chrono::steady_clock::now(); now < end; now = std::chrono::steady_clock::now()) {
+        if (cancelled && cancelled()) return false;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(end - now, kSlice));
+    }
+    return !(cancelled && cancelled());
 }
 
 }  // namespace ha_plugins::providers

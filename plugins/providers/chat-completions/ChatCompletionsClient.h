@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace ha_plugins::providers {
 
@@ -41,6 +43,13 @@ struct ErrorVerdict {
     std::string message;
 };
 
+// What a chat call gets from its caller besides the input: whether it was cancelled, and where
+// streamed text goes (empty: the caller does not stream; the request then asks for no stream).
+struct CallHooks {
+    std::function<bool()> cancelled;
+    std::function<void(std::string_view)> onText;
+};
+
 class ChatCompletionsClient {
 public:
     using Logger = std::function<void(int32_t level, const std::string& message)>;
@@ -53,19 +62,35 @@ public:
     // keyRequired: whether this endpoint cannot answer without an API key.
     std::string describe(bool keyRequired) const;
 
+    // Longest wait a model server can ask for; longer requests are read as this (and then
+    // usually exceed the turn's deadline, which ends the call instead of the wait).
+    static constexpr std::chrono::milliseconds kMaxRetryAfter{10 * 60 * 1000};
+    // A retry is only worth it if at least this much of the deadline is left after the wait.
+    static constexpr int64_t kMinRequestMs = 100;
+
     // provider/1: input is {"messages":[...],"tools":[...]}; returns the output JSON text.
-    // Throws homelab_assistant::Error (never with the API key in the message).
-    std::string chat(const std::string& input, uint64_t deadlineNs) const;
+    // Retries wait at most until the deadline and stop early once hooks.cancelled says so.
+    // Throws homelab_assistant::Error (never with the API key in the message). With
+    // hooks.onText the answer is requested as a stream and each piece of its text is handed on
+    // as it arrives; failures are retried only while nothing was handed on yet.
+    std::string chat(const std::string& input, uint64_t deadlineNs, const CallHooks& hooks = {}) const;
+    // The hooks of one provider/1 call: its cancel flag, and its stream sink when it streams.
+    static CallHooks hooksOf(const homelab_assistant::Call& call);
 
     // Request body for the endpoint (messages reduced to the fields each role may carry).
-    std::string buildRequest(const std::string& input) const;
+    std::string buildRequest(const std::string& input, bool stream = false) const;
     // provider/1 output from a 200 body; throws homelab_assistant::Error when it is unusable.
     static std::string parseResponse(const std::string& body);
     ErrorVerdict classify(const HttpResult& result) const;
+    // The wait a 429/503 asks for (retry-after-ms, else retry-after in seconds or as an HTTP
+    // date), clamped to [0, kMaxRetryAfter]; 0 when absent or not a number.
+    static std::chrono::milliseconds retryAfter(const std::map<std::string, std::string>& headers);
 
 private:
     std::string withoutKey(std::string text) const;
     std::chrono::milliseconds backoff(int attempt) const;
+    // Sleeps `wait` unless cancelled first; false when cancelled.
+    static bool pause(std::chrono::milliseconds wait, const std::function<bool()>& cancelled);
 
     ClientSettings settings_;
     Logger log_;

@@ -11,7 +11,9 @@ public:
     GroqProvider(const homelab_assistant::Host& host, const std::string& configJson)
         : client_(settings(configJson), [host](int32_t level, const std::string& m) { host.log(level, m); }) {}
 
-    std::string chat(const homelab_assistant::Call& call) { return client_.chat(std::string(call.input), call.deadlineNs); }
+    std::string chat(const homelab_assistant::Call& call) {
+        return client_.chat(std::string(call.input), call.deadlineNs, ChatCompletionsClient::hooksOf(call));
+    }
     // Groq always needs a key.
     std::string describe() const { return client_.describe(true); }
 

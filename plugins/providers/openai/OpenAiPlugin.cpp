@@ -13,7 +13,9 @@ public:
                   [host](int32_t level, const std::string& m) { host.log(level, m); }),
           keyRequired_(client_.settings().baseUrl.find("api.openai.com") != std::string::npos) {}
 
-    std::string chat(const homelab_assistant::Call& call) { return client_.chat(std::string(call.input), call.deadlineNs); }
+    std::string chat(const homelab_assistant::Call& call) {
+        return client_.chat(std::string(call.input), call.deadlineNs, ChatCompletionsClient::hooksOf(call));
+    }
     // OpenAI itself needs a key; a local OpenAI-compatible server (llama.cpp, Ollama ...) does not.
     std::string describe() const { return client_.describe(keyRequired_); }
 

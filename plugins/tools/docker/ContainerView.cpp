@@ -1,6 +1,8 @@
 #include "tools/docker/ContainerView.h"
 
+#include "common/JsonRead.h"
 #include "common/PluginConfig.h"
+#include "common/SecretText.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,10 +17,9 @@ std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
     return o->get(key).extract<std::string>();
 }
 
-int64_t num(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || o->get(key).isEmpty() || !o->get(key).isNumeric()) return 0;
-    return o->get(key).convert<int64_t>();
-}
+// Numbers from the engine are clamped on the way in: Poco's own conversion of a double at 2^63
+// to int64 is undefined behaviour, and nothing a container reports is that large.
+int64_t num(const Poco::JSON::Object::Ptr& o, const std::string& key) { return json_read::integer(o, key, 0); }
 
 bool flag(const Poco::JSON::Object::Ptr& o, const std::string& key) {
     if (!o || !o->has(key) || !o->get(key).isBoolean()) return false;
@@ -37,6 +38,10 @@ std::string lower(std::string s) {
 std::string shortId(const std::string& id) { return id.substr(0, 12); }
 
 std::string cut(const std::string& s, size_t max) { return s.size() <= max ? s : s.substr(0, max) + "..."; }
+
+// Text a container produced (probe output, errors, label values), credentials masked before
+// it is cut, so a cut cannot leave the head of one.
+std::string shownText(const std::string& s, size_t max) { return cut(redactSecrets(s), max); }
 
 }  // namespace
 
@@ -74,9 +79,10 @@ std::string formatUtc(int64_t unixSeconds) {
 }
 
 bool looksSecret(const std::string& key, const std::string& value) {
+    if (looksLikeSecretKey(key)) return true;  // *.pwd, *_pw, otp_seed, token, apikey ...
     const std::string k = lower(key);
     for (const char* word : {"pass", "secret", "token", "key", "credential", "auth", "private", "cookie", "session",
-                             "cert", "dsn", "apikey", "api_key", "signature"}) {
+                             "cert", "dsn", "apikey", "api_key", "signature", "otp", "pwd"}) {
         if (k.find(word) != std::string::npos) return true;
     }
     // Values that carry credentials: URLs with user:password@, bearer tokens, long random strings.
@@ -155,7 +161,7 @@ Poco::JSON::Object::Ptr containerDetails(const Poco::JSON::Object::Ptr& inspect,
     c->set("restarting", flag(state, "Restarting"));
     c->set("exit_code", num(state, "ExitCode"));
     c->set("oom_killed", flag(state, "OOMKilled"));
-    if (!str(state, "Error").empty()) c->set("error", cut(str(state, "Error"), 300));
+    if (!str(state, "Error").empty()) c->set("error", shownText(str(state, "Error"), 300));
     if (started > 0) c->set("started_at", formatUtc(started));
     if (finished > 0) c->set("finished_at", formatUtc(finished));
     c->set("uptime_seconds", flag(state, "Running") && started > 0 ? std::max<int64_t>(0, now - started) : 0);
@@ -178,22 +184,53 @@ Poco::JSON::Object::Ptr containerDetails(const Poco::JSON::Object::Ptr& inspect,
             auto item = newObject();
             item->set("time", formatUtc(parseDockerTime(str(e, "End"))));
             item->set("exit_code", num(e, "ExitCode"));
-            item->set("output", cut(str(e, "Output"), 200));
+            item->set("output", shownText(str(e, "Output"), 200));  // probes print what they connect with
             log->add(item);
         }
         h->set("last_probes", log);
         c->set("health", h);
     }
-    // Labels: only those that cannot carry credentials.
+    // Labels: a label that looks like a credential shows only that it exists; the others with
+    // any key=value credential inside them masked.
     auto labels = newObject();
     if (auto l = obj(config, "Labels")) {
         for (const auto& [key, value] : *l) {
             const std::string v = value.isString() ? value.extract<std::string>() : "";
-            if (!looksSecret(key, v)) labels->set(key, cut(v, 200));
+            labels->set(key, looksSecret(key, v) ? std::string(kRedacted) : shownText(v, 200));
         }
     }
     c->set("labels", labels);
     return c;
+}
+
+Poco::JSON::Object::Ptr containerUsage(const std::string& name, const Poco::JSON::Object::Ptr& s) {
+    using json_read::number;
+    using json_read::object;
+    auto out = newObject();
+    out->set("name", name);
+    auto cpu = object(s, "cpu_stats"), pre = object(s, "precpu_stats");
+    const double cpuDelta = number(object(cpu, "cpu_usage"), "total_usage") - number(object(pre, "cpu_usage"), "total_usage");
+    const double systemDelta = number(cpu, "system_cpu_usage") - number(pre, "system_cpu_usage");
+    double cpus = number(cpu, "online_cpus");
+    if (!(cpus > 0 && cpus <= 65536)) {
+        const size_t perCpu = json_read::array(object(cpu, "cpu_usage"), "percpu_usage")->size();
+        cpus = perCpu > 0 ? static_cast<double>(perCpu) : 1;
+    }
+    out->set("cpu_percent", systemDelta > 0 && cpuDelta > 0 ? rounded(cpuDelta / systemDelta * cpus * 100.0, 1) : 0.0);
+    auto mem = object(s, "memory_stats");
+    auto memStats = object(mem, "stats");
+    // Page cache that can be reclaimed does not count as used (cgroup v1 and v2 names).
+    double inactive = number(memStats, "total_inactive_file");
+    if (inactive <= 0) inactive = number(memStats, "inactive_file");
+    // Byte counts clamped to [0, 2^62] before they become integers (an engine's odd double
+    // past int64 would be undefined behaviour to convert).
+    const auto bytes = [](double v) { return static_cast<Poco::Int64>(std::clamp(v, 0.0, 4.6e18)); };
+    const double used = std::clamp(number(mem, "usage") - inactive, 0.0, 4.6e18);
+    const double limit = std::clamp(number(mem, "limit"), 0.0, 4.6e18);
+    out->set("memory_used_bytes", bytes(used));
+    out->set("memory_limit_bytes", bytes(limit));
+    out->set("memory_percent", limit > 0 ? rounded(used / limit * 100.0, 1) : 0.0);
+    return out;
 }
 
 }  // namespace ha_plugins::docker

@@ -1,5 +1,6 @@
 #include "tools/docker/CrashReport.h"
 
+#include "common/JsonRead.h"
 #include "common/PluginConfig.h"
 #include "tools/docker/ContainerView.h"
 
@@ -80,7 +81,7 @@ public:
             auto state = stateOf(s);
             if (!state || crashes_.count(id) || requested_.count(id) || state->optValue<bool>("Running", false)) continue;
             const int64_t finished = parseDockerTime(state->optValue<std::string>("FinishedAt", ""));
-            const int64_t code = std::clamp<int64_t>(state->optValue<int64_t>("ExitCode", 0), 0, 255);
+            const int64_t code = std::clamp<int64_t>(json_read::integer(state, "ExitCode", 0), 0, 255);
             const bool oom = state->optValue<bool>("OOMKilled", false);
             if (finished >= since && finished <= now && (code != 0 || oom)) {
                 crashes_[id] = Crash{containerName(s.entry), s.entry->optValue<std::string>("Image", ""), code, oom, finished, 1};
@@ -101,7 +102,7 @@ public:
             auto u = newObject();
             u->set("name", name);
             u->set("current", true);
-            u->set("failing_streak", health->optValue<int>("FailingStreak", 0));
+            u->set("failing_streak", std::clamp<int64_t>(json_read::integer(health, "FailingStreak", 0), 0, 1000000));
             if (auto it = unhealthySince_.find(name); it != unhealthySince_.end()) u->set("since", formatUtc(it->second));
             list->add(u);
         }
@@ -122,7 +123,7 @@ public:
         for (const ContainerState& s : containers) {
             const std::string id = s.entry->optValue<std::string>("Id", "");
             const std::string name = containerName(s.entry);
-            const int64_t restarts = s.inspect ? s.inspect->optValue<int64_t>("RestartCount", 0) : 0;
+            const int64_t restarts = std::clamp<int64_t>(json_read::integer(s.inspect, "RestartCount", 0), 0, 1000000000);
             const std::string stateName = s.entry->optValue<std::string>("State", "");
             if (stateName == "restarting" || restartEvents_.count(name) || (restarts > 0 && crashes_.count(id))) {
                 auto r = newObject();

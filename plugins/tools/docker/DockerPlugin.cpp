@@ -34,41 +34,6 @@ double unixNow() {
 
 Poco::JSON::Object::Ptr objectAt(const Poco::JSON::Array::Ptr& a, size_t i) { return a->getObject(static_cast<unsigned>(i)); }
 
-double number(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isNumeric()) return 0.0;
-    return o->get(key).convert<double>();
-}
-
-Poco::JSON::Object::Ptr child(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    return o && o->has(key) && !o->get(key).isEmpty() ? o->getObject(key) : nullptr;
-}
-
-// CPU and memory figures of one stats document, computed as `docker stats` does.
-Poco::JSON::Object::Ptr usageOf(const std::string& name, const Poco::JSON::Object::Ptr& s) {
-    auto out = newObject();
-    out->set("name", name);
-    auto cpu = child(s, "cpu_stats"), pre = child(s, "precpu_stats");
-    const double cpuDelta = number(child(cpu, "cpu_usage"), "total_usage") - number(child(pre, "cpu_usage"), "total_usage");
-    const double systemDelta = number(cpu, "system_cpu_usage") - number(pre, "system_cpu_usage");
-    double cpus = number(cpu, "online_cpus");
-    if (cpus <= 0) {
-        auto per = child(cpu, "cpu_usage");
-        cpus = per && per->has("percpu_usage") && !per->get("percpu_usage").isEmpty() ? per->getArray("percpu_usage")->size() : 1;
-    }
-    out->set("cpu_percent", systemDelta > 0 && cpuDelta > 0 ? rounded(cpuDelta / systemDelta * cpus * 100.0, 1) : 0.0);
-    auto mem = child(s, "memory_stats");
-    auto memStats = child(mem, "stats");
-    // Page cache that can be reclaimed does not count as used (cgroup v1 and v2 names).
-    double inactive = number(memStats, "total_inactive_file");
-    if (inactive <= 0) inactive = number(memStats, "inactive_file");
-    const double used = std::max(0.0, number(mem, "usage") - inactive);
-    const double limit = number(mem, "limit");
-    out->set("memory_used_bytes", static_cast<Poco::Int64>(used));
-    out->set("memory_limit_bytes", static_cast<Poco::Int64>(limit));
-    out->set("memory_percent", limit > 0 ? rounded(used / limit * 100.0, 1) : 0.0);
-    return out;
-}
-
 }  // namespace
 
 class DockerTools {
@@ -219,7 +184,7 @@ private:
             for (size_t i = next++; i < targets.size(); i = next++) {
                 try {
                     auto s = engine_->stats(targets[i].first, call.deadlineNs);
-                    results[i] = s ? usageOf(targets[i].second, s) : nullptr;
+                    results[i] = s ? containerUsage(targets[i].second, s) : nullptr;
                 } catch (const Error& e) {
                     auto failed = newObject();
                     failed->set("name", targets[i].second);

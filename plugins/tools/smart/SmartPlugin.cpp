@@ -70,7 +70,7 @@ public:
         const uint64_t now = homelab_assistant::monotonicNowNs();
         const auto until = std::chrono::steady_clock::now() +
                            std::chrono::nanoseconds(call.deadlineNs > now ? call.deadlineNs - now : 0);
-        auto result = results_->get(name + '\n' + std::string(call.input), [&] { return compute(name, call); }, until);
+        auto result = results_->get(indexVersion(dataDir_) + '\n' + name + '\n' + std::string(call.input), [&] { return compute(name, call); }, until);
         if (!result) throw Error(HA_ERR_TIMEOUT, name + " is still being answered for another request");
         return *result;
     }
@@ -117,7 +117,7 @@ private:
     SmartSnapshot snapshot(uint64_t deadlineNs) {
         const uint64_t now = homelab_assistant::monotonicNowNs();
         const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(deadlineNs > now ? deadlineNs - now : 0);
-        auto s = cache_->get("data", [&] { return loadSmartData(dataDir_, maxFileBytes_, maxDisks_); }, until);
+        auto s = cache_->get(indexVersion(dataDir_), [&] { return loadSmartData(dataDir_, maxFileBytes_, maxDisks_); }, until);
         if (!s) throw Error(HA_ERR_TIMEOUT, "the SMART data is still being read for another request");
         return *s;
     }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ha_plugins::smart {
@@ -41,6 +42,13 @@ std::optional<std::string> readBounded(const std::string& path, size_t maxBytes,
 }
 
 }  // namespace
+
+std::string indexVersion(const std::string& dataDir) {
+    struct stat st {};
+    if (::stat((dataDir + "/index.json").c_str(), &st) != 0) return "none";
+    return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec);
+}
 
 SmartSnapshot loadSmartData(const std::string& dataDir, size_t maxFileBytes, size_t maxDisks) {
     SmartSnapshot s;

@@ -21,4 +21,8 @@ struct SmartSnapshot {
 // as the collector's index; a disk file that is missing or broken becomes that disk's problem.
 SmartSnapshot loadSmartData(const std::string& dataDir, size_t maxFileBytes, size_t maxDisks);
 
+// Which collection the index is (its inode, size and modification time, or "none"): a cache
+// keyed on it sees a new collection at once instead of after its time-to-live.
+std::string indexVersion(const std::string& dataDir);
+
 }  // namespace ha_plugins::smart

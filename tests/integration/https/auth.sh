@@ -38,4 +38,23 @@ req GET /v1/tools -H "X-API-Key: bad-0-0123456789"
 expect_status "after 20 failed logins the client is blocked (429)" 429
 expect_no_grep "the API key is not in the server log" "$KEY" "$LOG"
 check "the server stops cleanly" ha_stop "$PID"
+
+# Someone guessing keys from the owner's address (NAT, the same host) must not lock the owner out:
+# the right key passes while wrong ones from that address get 429; other addresses are unaffected.
+ha_start auth-shared "plugins:
+  directory: $PLUGINS" API_KEY="$KEY" RATE_LIMIT_REQUESTS=100 RATE_LIMIT_WINDOW=120 || exit 1
+for i in $(seq 1 25); do curl -s --cacert "$CACERT" -H "X-API-Key: guess-$i-0123456789" "$URL/v1/tools" -o /dev/null; done
+req GET /v1/tools -H "X-API-Key: guess-0-0123456789"
+expect_status "after 25 wrong keys from 127.0.0.1: wrong keys get 429" 429
+check "the 429 carries Retry-After" header_has "Retry-After: [0-9]"
+req GET /v1/tools "${AUTH[@]}"
+expect_status "the right key from the same address: 200, not locked out" 200
+req POST /chat "${AUTH[@]}" -d '{"message":"How much disk space is left?"}'
+expect_status "the right key can chat from the same address" 200
+req GET /v1/tools
+expect_status "no key from the blocked address: still 429" 429
+req GET /v1/tools -H "X-API-Key: guess-x-0123456789" --interface 127.0.0.2
+expect_status "a wrong key from another address (127.0.0.2): 401, not throttled" 401
+expect_eq "the failures were not logged one by one" "$(grep -c 'invalid API key from 127.0.0.1' "$LOG")" 20
+check "the second server stops cleanly" ha_stop "$PID"
 finish
