@@ -11,17 +11,21 @@
 # INPUT_ERROR when this machine cannot make it (no root, no mirror). Needs $WORK (lib.sh).
 
 INPUT_CACHE=${HA_DEB_TEST_CACHE:-/var/tmp/homelab-assistant-tests}
-BASE_TAR=$INPUT_CACHE/bookworm-minbase-slim.tar
+# -v2: the first tarball's dpkg configuration named this machine's doc folders instead of the patterns
+BASE_TAR=$INPUT_CACHE/bookworm-minbase-slim-v2.tar
 INPUT_ERROR=
 
 # What debian:bookworm-slim leaves out (debuerreotype's slimify lists), and what it keeps of it.
-SLIM_EXCLUDES="/usr/share/doc/* /usr/share/groff/* /usr/share/info/* /usr/share/linda/* /usr/share/lintian/overrides/* /usr/share/locale/* /usr/share/man/*"
-SLIM_INCLUDES="/usr/share/doc/*/copyright /usr/share/locale/locale.alias"
+# (Arrays, always quoted: unquoted, the shell would expand the patterns against this machine.)
+SLIM_EXCLUDES=('/usr/share/doc/*' '/usr/share/groff/*' '/usr/share/info/*' '/usr/share/linda/*'
+               '/usr/share/lintian/overrides/*' '/usr/share/locale/*' '/usr/share/man/*')
+SLIM_INCLUDES=('/usr/share/doc/*/copyright' '/usr/share/locale/locale.alias')
 
 base_tarball() {
   [ "$(id -u)" = 0 ] || { INPUT_ERROR="needs root (debootstrap)"; return 1; }
   command -v debootstrap >/dev/null || { INPUT_ERROR="debootstrap is missing"; return 1; }
   [ -s "$BASE_TAR" ] && return 0
+  rm -f "$INPUT_CACHE/bookworm-minbase-slim.tar"  # the broken first version
   mkdir -p "$INPUT_CACHE/debootstrap-debs"
   local root=$WORK/minbase
   # --cache-dir keeps the downloaded packages, so rebuilding the tarball needs no mirror.
@@ -40,14 +44,14 @@ slim_rootfs() {  # slim_rootfs ROOT: what debuerreotype-slimify and -minimizing-
   local root=$1 pattern include dir find_includes=()
   {
     echo '# The "slim" variant (as debian:bookworm-slim): docs, man pages and locales stay out.'
-    for pattern in $SLIM_EXCLUDES; do echo "path-exclude $pattern"; done
-    for pattern in $SLIM_INCLUDES; do echo "path-include $pattern"; done
+    for pattern in "${SLIM_EXCLUDES[@]}"; do echo "path-exclude $pattern"; done
+    for pattern in "${SLIM_INCLUDES[@]}"; do echo "path-include $pattern"; done
   } >"$root/etc/dpkg/dpkg.cfg.d/docker"
-  for include in $SLIM_INCLUDES; do
+  for include in "${SLIM_INCLUDES[@]}"; do
     [ ${#find_includes[@]} -eq 0 ] || find_includes+=(-o)
     find_includes+=(-path "$root$include")
   done
-  for pattern in $SLIM_EXCLUDES; do
+  for pattern in "${SLIM_EXCLUDES[@]}"; do
     dir=$root${pattern%/\*}
     [ -d "$dir" ] || continue
     find "$dir" -depth -mindepth 1 -not \( "${find_includes[@]}" \) -not -type d -not -type l -delete
