@@ -7,7 +7,7 @@ what=${1:-build}
 pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev libssl-dev libsystemd-dev openssl ca-certificates)
 case "$what" in
   test)
-    pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container wrk
+    pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container wrk socat  # socat: the container test records the docker socket
            clang-14 libclang-rt-14-dev  # the fuzz targets (tests/fuzz)
            chromium chromium-driver     # the web page's browser test (tests/integration/web)
            pngquant optipng)            # its small README picture

@@ -17,8 +17,10 @@ skip() { echo "SKIPPED: $1"; echo "         the Debian packages were NOT tested 
 nspawn_usable || skip "$NSPAWN_ERROR"
 if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then skip "port $PORT is in use on this machine"; fi
 
-echo "== building the packages"
-"$SOURCE/packaging/build-deb.sh" "$WORK/debs" >"$WORK/build-deb.log" 2>&1 || { tail -30 "$WORK/build-deb.log"; echo "FAIL build-deb.sh"; exit 1; }
+echo "== building the packages (packaging/build-deb.sh, cached per source content with the container test)"
+. "$SOURCE/tests/packaging/cached-debs.sh"
+cached_debs "$SOURCE" || { echo "FAIL build-deb.sh"; exit 1; }
+cp -r "$DEBS_DIR" "$WORK/debs"
 VERSION=$(dpkg-parsechangelog -l "$SOURCE/packaging/debian/changelog" -S Version)
 ARCH=$(dpkg --print-architecture)
 MAIN=$WORK/debs/homelab-assistant_${VERSION}_${ARCH}.deb

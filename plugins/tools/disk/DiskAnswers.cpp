@@ -59,6 +59,12 @@ std::string line(const Poco::JSON::Object::Ptr& fs, const DiskThresholds& t) {
     return s;
 }
 
+// Host filesystems a container cannot open under its root prefix (not_reachable in the result).
+std::string unreachableText(const std::vector<std::string>& mounts) {
+    return w::count(mounts.size(), "host filesystem is", "host filesystems are") + " not visible from this container: " +
+           w::list(mounts) + "; mount the host's / with rslave propagation to report them";
+}
+
 std::vector<Poco::JSON::Object::Ptr> filesystems(const Poco::JSON::Object::Ptr& r) {
     std::vector<Poco::JSON::Object::Ptr> out;
     auto list = jr::array(r, "filesystems");
@@ -131,6 +137,9 @@ std::string diskSummary(std::string_view input, const DiskThresholds& t) {
     if (const int64_t omitted = jr::integer(req.outcome.result, "omitted"); omitted > 0) {
         s += "\n(" + std::to_string(omitted) + " more filesystems not shown)";
     }
+    if (const auto hidden = jr::strings(req.outcome.result, "not_reachable"); !hidden.empty()) {
+        s += "\n(" + unreachableText(hidden) + ")";
+    }
     return summary(s);
 }
 
@@ -167,6 +176,9 @@ std::string diskChecks(std::string_view input, const DiskThresholds& t) {
             problem = true;
         }
         if (!fullest || used > jr::number(fullest, "used_percent")) fullest = fs;
+    }
+    if (const auto hidden = jr::strings(usage->result, "not_reachable"); !hidden.empty()) {
+        f.add(Findings::Severity::Warning, "disk.not_reachable", "disk", unreachableText(hidden) + ".");
     }
     if (!problem && fullest) {
         f.add(Findings::Severity::Ok, "disk.full", jr::string(fullest, "mount_point", "?"),

@@ -1,8 +1,11 @@
 // Tool plugin "disk": capability disk.usage (space of mounted filesystems, ZFS datasets
-// included, or of the filesystem holding one path).
+// included, or of the filesystem holding one path). With root_prefix it reports the host from a
+// container: the host's mount table, statvfs() under the prefix, the host's names.
 #include "common/PluginConfig.h"
 #include "common/TextFile.h"
 #include "tools/disk/DiskAnswers.h"
+#include "tools/disk/FsStat.h"
+#include "tools/disk/HostRoot.h"
 #include "tools/disk/MountTable.h"
 
 #include <homelab_assistant/plugin.hpp>
@@ -11,6 +14,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
+#include <stdexcept>
 #include <sys/statvfs.h>
 
 namespace ha_plugins::disk {
@@ -33,14 +38,21 @@ public:
     DiskTools(const Host&, const std::string& configJson) {
         const PluginConfig config(configJson);
         procRoot_ = config.string("proc_root", "/proc");
+        try {
+            hostRoot_ = HostRoot(config.string("root_prefix", ""));
+        } catch (const std::invalid_argument& e) {
+            throw Error(HA_ERR_INVALID_ARGUMENT, e.what());
+        }
         paths_ = config.strings("paths", {});
         excludes_ = config.strings("exclude", kDefaultExcludes);
         maxFilesystems_ = static_cast<size_t>(config.integer("max_filesystems", 64, 1, 10000));
         thresholds_.warningPercent = config.number("warning_percent", 90.0, 1.0, 100.0);
         thresholds_.criticalPercent = config.number("critical_percent", 95.0, thresholds_.warningPercent, 100.0);
         thresholds_.inodePercent = config.number("inode_percent", 90.0, 1.0, 100.0);
-        for (const auto& p : paths_) {
+        if (procRoot_.empty() || procRoot_.front() != '/') throw Error(HA_ERR_INVALID_ARGUMENT, "'proc_root' must be an absolute path");
+        for (auto& p : paths_) {
             if (p.empty() || p[0] != '/') throw Error(HA_ERR_INVALID_ARGUMENT, "'paths' entries must be absolute paths");
+            p = normalizePath(p);
         }
     }
 
@@ -61,48 +73,34 @@ public:
     std::string invoke(const std::string& name, const Call& call) {
         if (name != "disk.usage") throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
         const PluginConfig input = PluginConfig::fromInput(call.input);
-        const std::string path = input.string("path", "");
+        std::string path = input.string("path", "");
         if (!path.empty() && path[0] != '/') throw Error(HA_ERR_INVALID_ARGUMENT, "'path' must be an absolute path");
+        if (!path.empty()) path = normalizePath(path);
 
-        const auto text = readTextFile(procRoot_ + "/self/mountinfo");
-        if (!text) throw Error(HA_ERR_UNAVAILABLE, "cannot read the mount table");
-        const std::vector<Mount> all = parseMountInfo(*text);
-
-        std::vector<Mount> selected;
-        std::vector<std::string> statPaths;
+        const MountView view = readMounts();
+        Report report;
         if (!path.empty() || !paths_.empty()) {
             for (const std::string& p : path.empty() ? paths_ : std::vector<std::string>{path}) {
-                const Mount* m = mountOf(all, p);
-                selected.push_back(m ? *m : Mount{p, "", "unknown", "", false});
-                statPaths.push_back(p);
+                call.throwIfExpired();
+                reportPath(view, p, !path.empty(), report);
             }
         } else {
-            selected = realFilesystems(all, excludes_);
-            for (const Mount& m : selected) statPaths.push_back(m.mountPoint);
-        }
-
-        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-        size_t omitted = 0;
-        for (size_t i = 0; i < selected.size(); ++i) {
-            call.throwIfExpired();
-            if (list->size() >= maxFilesystems_) {
-                ++omitted;
-                continue;
-            }
-            struct statvfs st{};
-            if (::statvfs(statPaths[i].c_str(), &st) != 0) {
-                if (!path.empty()) {
-                    throw Error(errno == ENOENT ? HA_ERR_NOT_FOUND : HA_ERR_UNAVAILABLE,
-                                "cannot read " + path + ": " + std::strerror(errno));
+            for (const Mount& m : realFilesystems(view.all, excludes_)) {
+                call.throwIfExpired();
+                if (!view.canReach(m.mountPoint)) {
+                    report.unreachable->add(m.mountPoint);
+                    continue;
                 }
-                continue;  // vanished or inaccessible mount: skip it
+                FsStat st;
+                if (!statUnderRoot(hostRoot_.prefix(), m.mountPoint, st)) continue;  // vanished or inaccessible
+                if (st.vfs.f_blocks == 0) continue;
+                add(report, m, m.mountPoint, st);
             }
-            if (st.f_blocks == 0 && path.empty()) continue;
-            list->add(describe(selected[i], statPaths[i], st));
         }
         auto out = newObject();
-        out->set("filesystems", list);
-        out->set("omitted", jsonInt(omitted));
+        out->set("filesystems", report.filesystems);
+        out->set("omitted", jsonInt(report.omitted));
+        if (report.unreachable->size() > 0) out->set("not_reachable", report.unreachable);
         return toJson(out);
     }
 
@@ -112,6 +110,80 @@ public:
     std::string checks(const Call& call) const { return diskChecks(call.input, thresholds_); }
 
 private:
+    // The mount table to report (the host's, with a root prefix) and what of it this process can open.
+    struct MountView {
+        std::vector<Mount> all;
+        bool everything = true;
+        std::set<std::string> reachable;
+        bool canReach(const std::string& mountPoint) const { return everything || reachable.count(mountPoint) > 0; }
+    };
+
+    // What one call found: the filesystems (at most max_filesystems) and the host's mount points
+    // this process cannot open.
+    struct Report {
+        Poco::JSON::Array::Ptr filesystems = new Poco::JSON::Array;
+        Poco::JSON::Array::Ptr unreachable = new Poco::JSON::Array;
+        size_t omitted = 0;
+    };
+
+    void add(Report& report, const Mount& m, const std::string& shownPath, const FsStat& st) const {
+        if (report.filesystems->size() >= maxFilesystems_) {
+            ++report.omitted;
+            return;
+        }
+        report.filesystems->add(describe(m, shownPath, st.vfs));
+    }
+
+    // The filesystem holding one path: asked for (an error when it cannot be read), or from
+    // 'paths' (skipped then).
+    void reportPath(const MountView& view, const std::string& path, bool asked, Report& report) const {
+        // A host mount the container cannot see would stat as the directory beneath it.
+        const auto reachable = [&](const Mount* m) {
+            if (!m || view.canReach(m->mountPoint)) return true;
+            if (asked) throw Error(HA_ERR_UNAVAILABLE, notReachable(m->mountPoint));
+            report.unreachable->add(m->mountPoint);
+            return false;
+        };
+        const Mount* named = mountOf(view.all, path);
+        if (!reachable(named)) return;
+        FsStat st;
+        if (!statUnderRoot(hostRoot_.prefix(), path, st)) {
+            const int error = errno;
+            if (!asked) return;  // a configured path that is gone
+            throw Error(error == ENOENT || error == ENOTDIR ? HA_ERR_NOT_FOUND : HA_ERR_UNAVAILABLE,
+                        "cannot read " + path + ": " + std::strerror(error));
+        }
+        // A symlink on the way leads to another filesystem than the name says: its device tells which.
+        const Mount* m = named && named->majorMinor == st.majorMinor ? named : mountOf(view.all, path, st.majorMinor);
+        if (!reachable(m)) return;
+        add(report, m ? *m : Mount{path, "", "unknown", "", false}, path, st);
+    }
+
+    MountView readMounts() const {
+        MountView view;
+        if (!hostRoot_.prefixed()) {
+            view.all = parseMountInfo(readMountTable(procRoot_ + "/self/mountinfo"));
+            return view;
+        }
+        // PID 1's table is the host's mount namespace (procfs of the host mounted at proc_root);
+        // ours ("self" in that procfs is this process) says which of its mounts we can reach.
+        view.all = parseMountInfo(readMountTable(procRoot_ + "/1/mountinfo"));
+        view.everything = false;
+        view.reachable = hostRoot_.reachable(parseMountInfo(readMountTable(procRoot_ + "/self/mountinfo")));
+        return view;
+    }
+
+    static std::string readMountTable(const std::string& file) {
+        const auto text = readTextFile(file);
+        if (!text) throw Error(HA_ERR_UNAVAILABLE, "cannot read the mount table " + file + ": " + std::strerror(errno));
+        return *text;
+    }
+
+    std::string notReachable(const std::string& mountPoint) const {
+        return "the host's " + mountPoint + " is not mounted in this container under " + hostRoot_.prefix() +
+               " (mount the host's / with recursive bind and rslave propagation)";
+    }
+
     static Poco::JSON::Object::Ptr describe(const Mount& m, const std::string& path, const struct statvfs& st) {
         const uint64_t unit = st.f_frsize ? st.f_frsize : st.f_bsize;
         const uint64_t total = st.f_blocks * unit, free = st.f_bfree * unit, available = st.f_bavail * unit;
@@ -134,6 +206,7 @@ private:
     }
 
     std::string procRoot_;
+    HostRoot hostRoot_{""};
     std::vector<std::string> paths_;
     std::vector<std::string> excludes_;
     size_t maxFilesystems_ = 64;
@@ -142,7 +215,8 @@ private:
 
 constexpr const char* kSettingsSchema =
     R"J({"type":"object","additionalProperties":false,"properties":{)J"
-    R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read the mount table from (default /proc)"},)J"
+    R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read the mount table from (default /proc; the host's, e.g. /host/proc, in a container)"},)J"
+    R"J("root_prefix":{"type":"string","minLength":1,"description":"where the host's root filesystem is mounted, e.g. /host/root in a container: the host's mount table is read from <proc_root>/1/mountinfo, its mount points are opened under this prefix and named as on the host (default: none)"},)J"
     R"J("paths":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"report only these paths"},)J"
     R"J("exclude":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"mount point prefixes to skip"},)J"
     R"J("max_filesystems":{"type":"integer","minimum":1,"maximum":10000},)J"

@@ -94,4 +94,19 @@ const Mount* mountOf(const std::vector<Mount>& all, const std::string& path) {
     return best;
 }
 
+const Mount* mountOf(const std::vector<Mount>& all, const std::string& path, const std::string& majorMinor) {
+    const Mount* containing = nullptr;
+    const Mount* shortest = nullptr;
+    for (const Mount& m : all) {
+        if (m.majorMinor != majorMinor) continue;
+        if (underPrefix(path, m.mountPoint) && (!containing || m.mountPoint.size() >= containing->mountPoint.size())) {
+            containing = &m;
+        }
+        if (!shortest || m.mountPoint.size() < shortest->mountPoint.size()) shortest = &m;
+    }
+    if (containing) return containing;
+    if (shortest) return shortest;
+    return mountOf(all, path);
+}
+
 }  // namespace ha_plugins::disk

@@ -26,6 +26,11 @@ std::vector<Mount> realFilesystems(const std::vector<Mount>& all, const std::vec
 // The mount that holds path (longest matching mount point), or nullptr.
 const Mount* mountOf(const std::vector<Mount>& all, const std::string& path);
 
+// The mount that holds path, which statvfs() found on device majorMinor: a symlink on the way
+// (/data -> /mnt/tank/data) leads to another mount than the path's text says. Of the mounts of
+// that device the longest one containing path, else the shortest; without any, mountOf(path).
+const Mount* mountOf(const std::vector<Mount>& all, const std::string& path, const std::string& majorMinor);
+
 bool isPseudoFilesystem(const std::string& type);
 
 }  // namespace ha_plugins::disk
