@@ -184,7 +184,7 @@ private:
                " (mount the host's / with recursive bind and rslave propagation)";
     }
 
-    static Poco::JSON::Object::Ptr describe(const Mount& m, const std::string& path, const struct statvfs& st) {
+    Poco::JSON::Object::Ptr describe(const Mount& m, const std::string& path, const struct statvfs& st) const {
         const uint64_t unit = st.f_frsize ? st.f_frsize : st.f_bsize;
         const uint64_t total = st.f_blocks * unit, free = st.f_bfree * unit, available = st.f_bavail * unit;
         const uint64_t used = total > free ? total - free : 0;
@@ -201,7 +201,9 @@ private:
         if (st.f_files > 0) {
             fs->set("inodes_used_percent", percentOf(st.f_files - st.f_ffree, st.f_files));
         }
-        fs->set("read_only", m.readOnly || (st.f_flag & ST_RDONLY) != 0);
+        // Under a root prefix statvfs sees the container's read-only bind mount, not the host's
+        // filesystem: only the host's mount table says whether the host mounted it read-only.
+        fs->set("read_only", m.readOnly || (!hostRoot_.prefixed() && (st.f_flag & ST_RDONLY) != 0));
         return fs;
     }
 

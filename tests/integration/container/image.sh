@@ -127,6 +127,9 @@ read -r df_total df_avail df_source df_type < <(df -B1 --output=size,avail,sourc
 check "/ is the host's ($df_source, $(human_bytes "$df_total")), as df says" \
   jq -e --arg dev "$df_source" --argjson total "$df_total" \
   '.result.filesystems[0] | .mount_point == "/" and .device == $dev and .total_bytes == $total' "$WORK/disk.json"
+host_ro=$(findmnt -n -o OPTIONS / | tr ',' '\n' | grep -qx ro && echo true || echo false)
+check "/ is read-only in the answer only if the host mounted it so ($host_ro), not because the container's view is" \
+  jq -e --argjson ro "$host_ro" '.result.filesystems[0].read_only == $ro' "$WORK/disk.json"
 avail=$(jq '.result.filesystems[0].available_bytes' "$WORK/disk.json")
 check "and its free space matches df's within 1% of its size ($avail vs $df_avail)" \
   awk -v a="$avail" -v b="$df_avail" -v t="$df_total" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t / 100) }'
