@@ -10,7 +10,8 @@ case "$what" in
     pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container wrk socat  # socat: the container test records the docker socket
            clang-14 libclang-rt-14-dev  # the fuzz targets (tests/fuzz)
            chromium chromium-driver     # the web page's browser test (tests/integration/web)
-           pngquant optipng)            # its small README picture
+           pngquant optipng             # its small README picture
+           prometheus)                  # promtool and a real scraper for GET /metrics (tests/integration/protocols)
     # Debian's nodejs leaves npm to its own package; other builds of node bring it along.
     command -v npm >/dev/null || pkgs+=(npm) ;;
   package) pkgs+=(debhelper dpkg-dev) ;;

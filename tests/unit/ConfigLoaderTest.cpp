@@ -64,6 +64,7 @@ public:
         CPPUNIT_ASSERT(c.llm.autoOrder == (std::vector<std::string>{"groq", "openai"}));
         // Provider defaults (base URL, model) live in the provider plugins only.
         CPPUNIT_ASSERT(c.plugins.settingsJson.empty());
+        CPPUNIT_ASSERT(c.metrics.listen.empty());  // no keyless metrics unless asked for
         CPPUNIT_ASSERT(c.warnings.empty());
     }
 
@@ -75,9 +76,11 @@ public:
                         "  fallback: error\n  auto_order: [acme-llm, openai]\n  max_tool_calls: 4\n"
                         "plugins:\n  answers_timeout_ms: 500\n  settings:\n    openai:\n      base_url: http://127.0.0.1:8080/v1\n"
                         "      model: local\n"
+                        "metrics:\n  listen: \"127.0.0.1:9469\"\n"
                         "policy: /etc/p.yaml\naudit:\n  path: logs/audit.jsonl\nlog_level: DEBUG\n");
         const Config c = loader().load(dir.file("config.yaml"));
         CPPUNIT_ASSERT_EQUAL(dir.file("config.yaml"), c.sourceFile);
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:9469"), c.metrics.listen);
         CPPUNIT_ASSERT_EQUAL(std::string("[::1]:9443"), c.server.listen);
         CPPUNIT_ASSERT_EQUAL(int64_t(8), c.server.threads);
         CPPUNIT_ASSERT_EQUAL(dir.file("certs/c.pem"), c.server.tlsCertificate);
@@ -151,6 +154,7 @@ public:
         };
         const std::string f = dir.file("config.yaml");
         check("server:\n  threds: 4\n", f + ":2: unknown key 'server.threds'");
+        check("metrics:\n  port: 9469\n", f + ":2: unknown key 'metrics.port'");
         check("server:\n  threads: many\n", f + ":2: 'server.threads' must be an integer between 2 and 1024");
         check("server:\n  threads: 100000\n", f + ":2: 'server.threads' must be an integer");
         check("rate_limit: [1, 2]\n", f + ":1: 'rate_limit' must be a mapping");

@@ -93,12 +93,18 @@ int App::main(const std::vector<std::string>&) {
 
 int App::serve(Assistant& assistant) {
     std::unique_ptr<http::HttpsServer> server = assistant.createServer();
+    std::unique_ptr<http::MetricsListener> metrics = assistant.createMetricsListener();
     server->start();
+    if (metrics) {
+        metrics->start();
+        Poco::Logger::get("assistant").notice("metrics without a key on http://" + metrics->boundAddress() + "/metrics");
+    }
     Poco::Logger::get("assistant").notice("homelab-assistant " HA_VERSION " listening on https://" +
                                           server->boundAddress() + " (provider " + assistant.providerDescription() +
                                           ", audit log " + assistant.config().auditPath + ")");
     waitForTerminationRequest();
     Poco::Logger::get("assistant").notice("stopping");
+    if (metrics) metrics->stop();
     server->stop();
     return EXIT_OK;
 }
@@ -106,6 +112,7 @@ int App::serve(Assistant& assistant) {
 int App::checkConfig(Assistant& assistant) {
     const Config& config = assistant.config();
     assistant.createServer();  // certificate, key and address are usable
+    assistant.createMetricsListener();
     // A plugin that cannot load is a configuration problem (its settings, its file, its ABI).
     bool refused = false;
     for (const auto& r : assistant.plugins().reports) {

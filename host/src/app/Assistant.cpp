@@ -69,7 +69,8 @@ void Assistant::loadPlugins() {
     options.redactor = redactor_.get();
     plugins_ = plugin::PluginLoader(options).loadAll();
     registry_ = ToolRegistry(plugins_.tools);
-    executor_ = std::make_unique<ToolExecutor>(registry_, policy_, std::chrono::milliseconds(config_.plugins.callTimeoutMs));
+    executor_ = std::make_unique<ToolExecutor>(registry_, policy_, std::chrono::milliseconds(config_.plugins.callTimeoutMs),
+                                               &metrics_);
     answers_ = AnswerCatalog(plugins_.answerers);
     health_ = std::make_unique<HealthCheck>(answers_, executor_->catalog());
     offline_ = std::make_unique<OfflineProvider>(answers_, executor_->catalog());
@@ -160,12 +161,29 @@ void Assistant::buildOrchestrator() {
     o.turnTimeout = std::chrono::seconds(config_.llm.timeoutSeconds);
     o.toolResultMaxBytes = static_cast<size_t>(config_.chat.toolResultMaxBytes);
     Provider* fallback = config_.llm.fallback == "offline" ? offline_.get() : nullptr;
-    orchestrator_ = std::make_unique<Orchestrator>(*executor_, *provider_, fallback, guard_, conversations_, o);
+    orchestrator_ = std::make_unique<Orchestrator>(*executor_, *provider_, fallback, guard_, conversations_, o, &metrics_);
+    addGauges();
 
     api_ = std::unique_ptr<http::ApiContext>(new http::ApiContext{config_, authenticator_, keyLimiter_, failureLimiter_,
                                                                   *orchestrator_, *executor_, *health_, audit_,
-                                                                  *redactor_, {}, HA_VERSION});
+                                                                  *redactor_, metrics_, {}, HA_VERSION});
     for (const auto& r : plugins_.reports) api_->plugins.push_back({r.file, r.id, r.loaded, r.message});
+}
+
+void Assistant::addGauges() {
+    metrics_.setBuildInfo(HA_VERSION, std::to_string(HA_ABI_MAJOR) + "." + std::to_string(HA_ABI_MINOR));
+    metrics_.addGauge({"homelab_assistant_stuck_plugin_calls",
+                       "Plugin calls abandoned at their deadline that have not returned yet, by plugin.",
+                       {"plugin"},
+                       [this] {
+                           std::vector<std::pair<metrics::LabelValues, double>> samples;
+                           for (const auto& p : plugins_.plugins) samples.push_back({{p->identity().id}, static_cast<double>(p->stuckCalls())});
+                           return samples;
+                       }});
+    metrics_.addGauge({"homelab_assistant_conversations", "Conversations the server keeps in memory.", {}, [this] {
+                           return std::vector<std::pair<metrics::LabelValues, double>>{
+                               {{}, static_cast<double>(conversations_.size())}};
+                       }});
 }
 
 std::unique_ptr<http::HttpsServer> Assistant::createServer() {
@@ -173,6 +191,15 @@ std::unique_ptr<http::HttpsServer> Assistant::createServer() {
         return std::make_unique<http::HttpsServer>(config_.server, new http::RequestRouter(*api_));
     } catch (const std::exception& e) {
         throw StartupError(e.what());  // names the address or the certificate
+    }
+}
+
+std::unique_ptr<http::MetricsListener> Assistant::createMetricsListener() {
+    if (config_.metrics.listen.empty()) return nullptr;
+    try {
+        return std::make_unique<http::MetricsListener>(config_.metrics.listen, metrics_);
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());
     }
 }
 

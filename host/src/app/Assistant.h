@@ -14,7 +14,9 @@
 #include "http/ApiContext.h"
 #include "http/Authenticator.h"
 #include "http/HttpsServer.h"
+#include "http/MetricsListener.h"
 #include "http/RateLimiter.h"
+#include "metrics/Metrics.h"
 #include "plugin/PluginLoader.h"
 #include "policy/Policy.h"
 #include "secrets/Redactor.h"
@@ -42,6 +44,9 @@ public:
 
     // Binds the HTTPS socket; throws StartupError on a bad address, busy port or TLS files.
     std::unique_ptr<http::HttpsServer> createServer();
+    // The keyless /metrics listener of metrics.listen, or null when none is configured; throws
+    // StartupError on a bad or busy address.
+    std::unique_ptr<http::MetricsListener> createMetricsListener();
 
     const Config& config() const { return config_; }
     const plugin::LoadResult& plugins() const { return plugins_; }
@@ -60,9 +65,11 @@ private:
     std::shared_ptr<plugin::LoadedPlugin> findProvider(const std::string& id) const;
     void selectProvider();
     void buildOrchestrator();
+    void addGauges();
 
     Config config_;
     std::shared_ptr<Redactor> redactor_;
+    metrics::Metrics metrics_;  // before everything that records into it
     Policy policy_;
     AuditLog audit_;
     plugin::LoadResult plugins_;

@@ -15,13 +15,15 @@ std::vector<std::string> ChatTurnResult::toolsMade() const {
 }
 
 Orchestrator::Orchestrator(const ToolExecutor& executor, Provider& provider, Provider* fallback,
-                           const RequestGuard& guard, ConversationStore& conversations, Options options)
+                           const RequestGuard& guard, ConversationStore& conversations, Options options,
+                           metrics::Metrics* metrics)
     : executor_(executor),
       provider_(provider),
       fallback_(fallback == &provider ? nullptr : fallback),
       guard_(guard),
       conversations_(conversations),
-      options_(options) {}
+      options_(options),
+      metrics_(metrics) {}
 
 std::string Orchestrator::systemPrompt() {
     return "You are Homelab Assistant, a private assistant for a home server (TrueNAS SCALE or Debian). "
@@ -136,7 +138,7 @@ ChatTurnResult Orchestrator::converse(Provider& provider, const ChatTurnRequest&
         const CallContext context = roundContext(request, round + 1);
         ProviderReply reply;
         try {
-            reply = provider.chat(ChatRequest{messages, lastRound ? none : offered, deadline, context, subject});
+            reply = ask(provider, ChatRequest{messages, lastRound ? none : offered, deadline, context, subject});
         } catch (const ProviderError& e) {
             result.error = ProviderFailure{e.status(), provider.name(), e.what()};
             return result;
@@ -155,6 +157,18 @@ ChatTurnResult Orchestrator::converse(Provider& provider, const ChatTurnRequest&
     result.answer = "I could not finish: the model kept asking for tools after " +
                     std::to_string(options_.maxToolRounds) + " rounds.";
     return result;
+}
+
+ProviderReply Orchestrator::ask(Provider& provider, const ChatRequest& request) const {
+    const uint64_t start = Deadline::nowNs();
+    try {
+        ProviderReply reply = provider.chat(request);
+        if (metrics_) metrics_->providerCalled(provider.name(), "ok", elapsedMs(start) / 1000.0);
+        return reply;
+    } catch (const ProviderError& e) {
+        if (metrics_) metrics_->providerCalled(provider.name(), toString(e.status()), elapsedMs(start) / 1000.0);
+        throw;
+    }
 }
 
 CallContext Orchestrator::roundContext(const ChatTurnRequest& request, int round) {
@@ -197,6 +211,7 @@ ChatTurnResult Orchestrator::handle(const ChatTurnRequest& request) {
         result.provider = provider_.name();
         result.refusal = refusal;
         result.answer = RequestGuard::answerFor(*refusal);
+        if (metrics_) metrics_->refused(refusal->category);
         remember(request, result);
         return result;
     }

@@ -8,6 +8,7 @@
 #include "chat/Provider.h"
 #include "chat/RequestGuard.h"
 #include "chat/TurnObserver.h"
+#include "metrics/Metrics.h"
 #include "tools/ToolExecutor.h"
 
 #include <chrono>
@@ -73,8 +74,9 @@ public:
 
     // fallback may be null (llm.fallback: error), or the provider that answers when `provider`
     // fails (llm.fallback: offline); it must not be `provider` itself.
+    // metrics, when given, counts refusals and every model round.
     Orchestrator(const ToolExecutor& executor, Provider& provider, Provider* fallback, const RequestGuard& guard,
-                 ConversationStore& conversations, Options options);
+                 ConversationStore& conversations, Options options, metrics::Metrics* metrics = nullptr);
 
     ChatTurnResult handle(const ChatTurnRequest& request);
 
@@ -105,8 +107,12 @@ private:
     Provider& provider_;
     Provider* fallback_;
     const RequestGuard& guard_;
+    // One model round, counted and timed; throws ProviderError as provider.chat does.
+    ProviderReply ask(Provider& provider, const ChatRequest& request) const;
+
     ConversationStore& conversations_;
     Options options_;
+    metrics::Metrics* metrics_;
 };
 
 }  // namespace ha

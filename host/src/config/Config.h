@@ -64,6 +64,12 @@ struct PluginsConfig {
     std::map<std::string, std::string> settingsJson;  // plugin id -> its settings as a JSON object
 };
 
+struct MetricsConfig {
+    // "host:port" of a plain-HTTP listener answering GET /metrics without a key; "" (the
+    // default): none, and /metrics is only on the HTTPS listener, behind the key.
+    std::string listen;
+};
+
 // How the audit log reaches the disk (audit.sync; AuditLog.h has the details).
 enum class AuditSync {
     None,   // write(2) only: the kernel writes back
@@ -79,6 +85,7 @@ struct Config {
     LlmConfig llm;
     ChatConfig chat;
     PluginsConfig plugins;
+    MetricsConfig metrics;
     std::string policyFile;
     std::string auditPath = "/var/log/homelab-assistant/audit.jsonl";
     AuditSync auditSync = AuditSync::Batch;

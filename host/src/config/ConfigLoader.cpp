@@ -107,7 +107,7 @@ Config ConfigLoader::load(const std::string& path, bool requireApiKey) const {
 
 void ConfigLoader::readFile(const std::string& file, Config& c) const {
     const yaml::Section root(yaml::loadFile(file), file, "");
-    root.allowOnly({"server", "auth", "rate_limit", "llm", "chat", "plugins", "policy", "audit", "log_level"});
+    root.allowOnly({"server", "auth", "rate_limit", "llm", "chat", "plugins", "metrics", "policy", "audit", "log_level"});
 
     const yaml::Section server = root.section("server");
     server.allowOnly({"listen", "tls_certificate", "tls_private_key", "max_body_bytes", "io_threads", "threads",
@@ -137,6 +137,10 @@ void ConfigLoader::readFile(const std::string& file, Config& c) const {
                         ") must not exceed 'server.max_connections' (" + std::to_string(c.server.maxConnections) + ")");
     }
     if (auto v = server.string("web_root")) c.server.webRoot = *v;
+
+    const yaml::Section metrics = root.section("metrics");
+    metrics.allowOnly({"listen"});
+    if (auto v = metrics.string("listen")) c.metrics.listen = *v;
 
     const yaml::Section auth = root.section("auth");
     auth.allowOnly({"api_key"});

@@ -7,6 +7,7 @@
 #include "config/Config.h"
 #include "http/Authenticator.h"
 #include "http/RateLimiter.h"
+#include "metrics/Metrics.h"
 #include "tools/ToolExecutor.h"
 
 #include <string>
@@ -32,6 +33,7 @@ struct ApiContext {
     const HealthCheck& health;
     AuditLog& audit;
     const Redactor& redactor;  // applied to every response body and the access-log path
+    metrics::Metrics& metrics;
     std::vector<PluginStatus> plugins;
     std::string version;
 };

@@ -43,6 +43,7 @@ void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& r
         sendError(response, 500, "internal error (request " + requestId_ + ")");
     }
     probe_->release();
+    ctx_.metrics.requestServed(route_, status_, elapsedMs(start) / 1000.0);
     // Method and path as safe log text (percent-decoded, control bytes replaced); a key sent in
     // the path (by mistake or as a probe) is masked before the path is cut.
     accessLog().information(client_ + " \"" + net::RequestLogText::method(request.getMethod()) + " " +
@@ -143,6 +144,7 @@ void ApiHandler::writeAudit(const json::Object::Ptr& record, const std::string& 
     try {
         ctx_.audit.append(record);
     } catch (const AuditError& e) {
+        ctx_.metrics.auditWriteFailed();
         Poco::Logger::get("audit").critical(std::string(e.what()) + " (request " + requestId_ + ")");
         throw HttpError(500, "the audit log could not be written; " + withheld + " was withheld");
     }

@@ -24,6 +24,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 public:
     explicit ApiHandler(ApiContext& context) : ctx_(context) {}
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) final;
+    // The route's pattern for the metrics ("/v1/tools/{capability}"); a literal, never the raw
+    // path, so the number of series stays bounded.
+    void setRoute(const char* route) { route_ = route; }
 
 protected:
     virtual void handle(HTTPServerRequest& request, HTTPServerResponse& response) = 0;
@@ -77,6 +80,7 @@ private:
     std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();
     std::shared_ptr<ClientProbe> probe_;
     int status_ = 0;
+    const char* route_ = "unmatched";
 };
 
 // Answers every request with one fixed error (unknown route, wrong method).

@@ -1,5 +1,7 @@
-// Maps method + path to a handler: /health, /chat, /v1/tools, /v1/tools/{capability}, /v1/status,
-// and every other GET or HEAD to the web page's files.
+// Maps method + path to a handler (each labelled with its route's pattern for the metrics):
+// /health, /chat, /v1/tools, /v1/tools/{capability}, /v1/status, /metrics, /openapi.json, /mcp,
+// the OpenAI-compatible /v1/models and /v1/chat/completions, and every other GET or HEAD to the
+// web page's files.
 #pragma once
 
 #include "http/ApiContext.h"

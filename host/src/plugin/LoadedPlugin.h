@@ -48,6 +48,8 @@ public:
     // The provider's describe() (ABI 1.1), or nullptr for a 1.0 provider.
     auto providerDescribe() const { return providerDescribe_; }
     void* instance() const { return instance_; }
+    // Calls abandoned at their deadline that have not returned yet.
+    int stuckCalls() const { return runner_.stuckCalls(); }
 
     // Runs fn (which receives the instance) on a call thread within the deadline.
     CallOutcome call(const std::function<int32_t(void* instance, const ha_call*)>& fn, std::string input,

@@ -21,8 +21,20 @@ json::Object::Ptr ToolCallRecord::toJson() const {
     return o;
 }
 
-ToolExecutor::ToolExecutor(const ToolRegistry& registry, const Policy& policy, std::chrono::milliseconds defaultTimeout)
-    : registry_(registry), policy_(policy), catalog_(registry, policy), defaultTimeout_(defaultTimeout) {}
+ToolExecutor::ToolExecutor(const ToolRegistry& registry, const Policy& policy, std::chrono::milliseconds defaultTimeout,
+                           metrics::Metrics* metrics)
+    : registry_(registry),
+      policy_(policy),
+      catalog_(registry, policy),
+      defaultTimeout_(defaultTimeout),
+      metrics_(metrics) {}
+
+void ToolExecutor::count(const ToolCallRecord& record) const {
+    if (!metrics_) return;
+    // Only registered capabilities become labels: a name a model made up stays "unknown".
+    metrics_->capabilityCalled(record.capability.empty() ? "unknown" : record.capability, toString(record.status),
+                               record.durationMs / 1000.0);
+}
 
 ToolExecution ToolExecutor::execute(const std::string& name, const std::string& argumentsJson, Deadline outer,
                                     const CallContext& context) const {
@@ -35,6 +47,7 @@ ToolExecution ToolExecutor::execute(const std::string& name, const std::string& 
         r.status = status;
         r.error = std::move(error);
         r.durationMs = elapsedMs(start);
+        count(r);
         return std::move(ex);
     };
 
@@ -96,6 +109,7 @@ ToolExecution ToolExecutor::refuse(const std::string& name, const std::string& a
         r.status = CallStatus::NotFound;
     }
     r.error = "refused: " + r.reason;
+    count(r);
     return ex;
 }
 

@@ -3,6 +3,7 @@
 // schema, run with a deadline, and produce a record for the audit log.
 #pragma once
 
+#include "metrics/Metrics.h"
 #include "policy/Policy.h"
 #include "tools/ToolCatalog.h"
 #include "tools/ToolExecution.h"
@@ -18,7 +19,9 @@ namespace ha {
 
 class ToolExecutor {
 public:
-    ToolExecutor(const ToolRegistry& registry, const Policy& policy, std::chrono::milliseconds defaultTimeout);
+    // metrics, when given, counts and times every call (refused ones too).
+    ToolExecutor(const ToolRegistry& registry, const Policy& policy, std::chrono::milliseconds defaultTimeout,
+                 metrics::Metrics* metrics = nullptr);
 
     // argumentsJson: JSON object text; "" means {}. [thread-safe]
     ToolExecution execute(const std::string& name, const std::string& argumentsJson, Deadline outer,
@@ -35,10 +38,13 @@ public:
     const ToolCatalog& catalog() const { return catalog_; }
 
 private:
+    void count(const ToolCallRecord& record) const;
+
     const ToolRegistry& registry_;
     const Policy& policy_;
     ToolCatalog catalog_;
     std::chrono::milliseconds defaultTimeout_;
+    metrics::Metrics* metrics_;
 };
 
 }  // namespace ha
