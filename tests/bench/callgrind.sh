@@ -9,20 +9,23 @@
 # curl's own pauses. The same difference per function gives the breakdown by component (self
 # cost, so the components add up to the total).
 #
-# usage: tests/bench/callgrind.sh [--build-dir DIR] [-n N]
+# usage: tests/bench/callgrind.sh [--build-dir DIR] [-n N] [--cache-ms MS]
 #   --build-dir  an existing build tree (default build-bench/, configured RelWithDebInfo and
 #                built when missing)
 #   -n N         requests per case in the measured window (default 1000; a quarter of it for the
 #                health question, which runs every check)
+#   --cache-ms   cache_ms of the cpu, memory and disk plugins (default: theirs, 250; 0: no cache)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=
 N=1000
+CACHE_MS=
 while [ $# -gt 0 ]; do
   case "$1" in
     --build-dir) BUILD=$2; shift ;;
     -n) N=$2; shift ;;
-    *) echo "usage: $0 [--build-dir DIR] [-n N]" >&2; exit 2 ;;
+    --cache-ms) CACHE_MS=$2; shift ;;
+    *) echo "usage: $0 [--build-dir DIR] [-n N] [--cache-ms MS]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -67,6 +70,7 @@ server:
   max_keep_alive_requests: 1000000
 plugins:
   directory: $BUILD/ha-plugins
+$([ -n "$CACHE_MS" ] && printf '  settings:\n    cpu: {cache_ms: %s}\n    memory: {cache_ms: %s}\n    disk: {cache_ms: %s}\n' "$CACHE_MS" "$CACHE_MS" "$CACHE_MS")
 policy: $WORK/policy.yaml
 audit:
   path: $WORK/audit.jsonl
@@ -129,12 +133,12 @@ classify() {
     }
     # "1,234 (12.3%)  file:function [object]"
     /^ *[0-9,]+ / {
-      n = $1; gsub(",", "", n);
-      line = $0; sub(/^ *[0-9,]+ +(\([0-9.]+%\) +)?/, "", line);
+      n = $1; gsub(",", "", n); n += 0;
+      line = $0; sub(/^ *[0-9,]+ +(\( *[0-9.]+%\) +)?/, "", line);
       obj = ""; if (match(line, /\[[^]]*\] *$/)) { obj = substr(line, RSTART); line = substr(line, 1, RSTART - 1) }
-      if (line ~ /PROGRAM TOTALS/) next;
-      if (line ~ /clone\.S:clone|:start_thread|_State_impl<|execute_native_thread_routine/) { root = n; next }
-      if (n == root) next;  # the unnamed std::thread trampoline
+      if (line ~ /PROGRAM TOTALS/) { total = n; next }
+      if (line ~ /clone\.S:clone|:start_thread|_State_impl<|execute_native_thread_routine/) next;
+      if (obj ~ /libstdc\+\+/ && line ~ /^[?][?][?]:0x/ && n > total / 100) next;  # the unnamed std::thread trampoline
       sum[comp(line, obj)] += n;
     }
     END { for (c in sum) print c "\t" sum[c] }'
@@ -142,7 +146,7 @@ classify() {
 # Inclusive cost of named steps (a step includes what it calls, so steps overlap).
 STEPS=("TLS record read/write (SSL_read, SSL_write)|:SSL_(read|write)(_ex)? "
   "request parsing (HttpRequestParser)|ha::net::HttpRequestParser::feed\("
-  "response head (ServerResponse)|ha::net::ServerResponse::head\("
+  "response head (ServerResponse)|ha::net::ServerResponse::head(\[abi:cxx11\])?\("
   "JSON parse (host, json::parse)|ha::json::parse(\[abi:cxx11\])?\("
   "JSON text (host, json::stringify)|ha::json::stringify(\[abi:cxx11\])?\("
   "JSON text (plugins, toJson)|ha_plugins::toJson(\[abi:cxx11\])?\("
@@ -178,7 +182,7 @@ declare -A BODIES=([health]= [tool]='{}' [chat_topic]='{"message":"How much disk
   [chat_health]='{"message":"Is everything running correctly?"}')
 declare -A TITLES=([health]="GET /health" [tool]="POST /v1/tools/cpu.usage (auth, audit)"
   [chat_topic]="POST /chat offline, one topic (disk)" [chat_health]="POST /chat \"Is everything running correctly?\"")
-echo "== callgrind: instructions per request ($N requests per case, TLS keep-alive, access log on, $(valgrind --version))"
+echo "== callgrind: instructions per request ($N requests per case, TLS keep-alive, access log on, $(valgrind --version)${CACHE_MS:+, cache_ms $CACHE_MS})"
 for c in "${CASES[@]}"; do
   n=$N
   # The health question runs every check: fewer requests keep the run short.
@@ -205,9 +209,9 @@ echo
 table() {
   local title=$1 file=$2 name c v tot
   shift 2
-  printf '%-32s' "$title"; for c in "${CASES[@]}"; do printf ' %13s' "$c"; done; echo
+  printf '%-44s' "$title"; for c in "${CASES[@]}"; do printf ' %13s' "$c"; done; echo
   for name in "$@"; do
-    printf '%-32s' "$name"
+    printf '%-44s' "$name"
     for c in "${CASES[@]}"; do
       v=$(awk -F'\t' -v c="$c" -v k="$name" '$1 == c && $2 == k { print $3 }' "$file")
       tot=$(awk -v c="$c" '$1 == c { print $2 }' "$WORK/totals")
