@@ -10,7 +10,9 @@
 #     requests/s, p99, errors, CPU microseconds per request (from /proc/PID/stat) and ratios;
 #  3. a direct tool call and /chat answered offline (each one written to the audit log);
 #  4. the server's resident memory afterwards;
-#  5. the cost of each audit.sync mode (audit-sync-bench.sh).
+#  5. the cost of each audit.sync mode (audit-sync-bench.sh);
+#  6. resident memory idle and along 100k requests and 20k new conversations (memory.sh).
+# Instructions per request (callgrind, machine-load independent): tests/bench/callgrind.sh.
 # nginx runs as a private instance (its own configuration, pid file and logs in a temporary
 # directory) and is stopped by its PID; it is installed with apt-get when missing (without
 # starting Debian's nginx service).
@@ -41,7 +43,7 @@ if [ -z "$BUILD" ]; then
   "$ROOT/packaging/install-deps.sh" test
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk \
-    ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart >/dev/null
+    ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart ha_tool_docker ha_provider_groq ha_provider_openai >/dev/null
 fi
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 command -v wrk >/dev/null || { echo "wrk is not installed and cannot be: no HTTP figures"; exit 0; }
@@ -286,3 +288,5 @@ if [ "$HAVE_NGINX" = 1 ]; then echo "== nginx resident memory (master + workers)
 echo "== audit lines written: $(wc -l <"$WORK/audit.jsonl")"
 # What each audit.sync mode costs (a server per mode, the audit log on a real disk).
 "$ROOT/tests/bench/audit-sync-bench.sh" "$BUILD" "$SECONDS_PER_RUN"
+# Resident memory idle with every plugin loaded and along requests and new conversations.
+"$ROOT/tests/bench/memory.sh" --build-dir "$BUILD" $([ "$SMOKE" = 1 ] && echo "--requests 200 --conversations 50")

@@ -28,7 +28,7 @@ namespace {
 constexpr int kMaxDepth = 64;
 
 // SAX events into Poco documents: the same value types Poco's parser makes (integers as Int64,
-// UInt64 above its range; other numbers double; null as an empty Var; objects keeping order).
+// UInt64 above its range; other numbers double; null as an empty Var; objects sorted by name).
 class DocumentBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DocumentBuilder> {
 public:
     bool Null() { return put(Var()); }
@@ -49,7 +49,7 @@ public:
         return true;
     }
     bool StartObject() {
-        Object::Ptr o = object();
+        Object::Ptr o = new Object();  // as Poco's parser: members kept sorted by name
         if (!open(Var(o))) return false;
         stack_.push_back(Frame{o, nullptr});
         return true;
