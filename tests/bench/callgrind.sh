@@ -46,6 +46,7 @@ if [ -z "$BUILD" ]; then
   cmake --build "$BUILD" -j2 --target homelab-assistant ha_tool_cpu ha_tool_memory ha_tool_disk ha_tool_sensors \
     ha_tool_network ha_tool_systemd >/dev/null
 fi
+BUILD=$(cd "$BUILD" && pwd)
 BIN=$BUILD/host/homelab-assistant
 [ -x "$BIN" ] || { echo "no server binary in $BUILD" >&2; exit 1; }
 

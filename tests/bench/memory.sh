@@ -25,6 +25,7 @@ if [ -z "$BUILD" ]; then
   cmake --build "$BUILD" -j2 --target homelab-assistant ha_tool_cpu ha_tool_memory ha_tool_disk ha_tool_sensors \
     ha_tool_network ha_tool_systemd ha_tool_docker ha_tool_truenas ha_tool_zfs ha_tool_smart ha_provider_groq ha_provider_openai >/dev/null
 fi
+BUILD=$(cd "$BUILD" && pwd)
 BIN=$BUILD/host/homelab-assistant
 [ -x "$BIN" ] || { echo "no server binary in $BUILD" >&2; exit 1; }
 
@@ -109,7 +110,7 @@ for ((done_ = 0; done_ < REQUESTS; done_ += STEP)); do
   batch $(( STEP / 2 )) /v1/tools/cpu.usage '{}'
   wait $!
   r=$(rss_kib); [ "$r" -gt "$PEAK" ] && PEAK=$r
-  echo "after $(( done_ + STEP )) requests:$(printf '%*s' $(( 14 - ${#done_} )) '') $(mib "$r")"
+  printf '%-32s %s\n' "after $(( done_ + STEP )) requests:" "$(mib "$r")"
 done
 CSTEP=$(( CONVERSATIONS / 5 ))
 for ((done_ = 0; done_ < CONVERSATIONS; done_ += CSTEP)); do
@@ -117,7 +118,7 @@ for ((done_ = 0; done_ < CONVERSATIONS; done_ += CSTEP)); do
   conversations $(( done_ + CSTEP / 2 )) $(( CSTEP / 2 ))
   wait $!
   r=$(rss_kib); [ "$r" -gt "$PEAK" ] && PEAK=$r
-  echo "after $(( done_ + CSTEP )) new conversations: $(mib "$r")"
+  printf '%-32s %s\n' "after $(( done_ + CSTEP )) new conversations:" "$(mib "$r")"
 done
 echo "peak of the samples:             $(mib "$PEAK")   (goal: a plateau < 32 MiB; now $(rss_parts))"
 echo "threads: $(ls /proc/$PID/task | wc -l); audit lines: $(wc -l <"$WORK/audit.jsonl")"
