@@ -4,7 +4,7 @@
 # Runs apt-get as root, or through sudo.
 set -euo pipefail
 what=${1:-build}
-pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev libssl-dev libsystemd-dev openssl ca-certificates)
+pkgs=(build-essential cmake pkg-config libpoco-dev libyaml-cpp-dev rapidjson-dev libssl-dev libsystemd-dev openssl ca-certificates)
 case "$what" in
   test)
     pkgs+=(libcppunit-dev curl jq binutils nodejs debhelper dpkg-dev lintian debootstrap systemd-container wrk socat  # socat: the container test records the docker socket

@@ -1,5 +1,7 @@
 #include "common/PluginConfig.h"
 
+#include "common/JsonText.h"
+
 #include <homelab_assistant/plugin.hpp>
 
 #include <Poco/JSON/Parser.h>
@@ -79,11 +81,7 @@ std::vector<std::string> PluginConfig::strings(const std::string& key, const std
     return out;
 }
 
-std::string toJson(const Poco::JSON::Object::Ptr& object) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(object, out);
-    return out.str();
-}
+std::string toJson(const Poco::JSON::Object::Ptr& object) { return jsonText(object); }
 
 Poco::JSON::Object::Ptr newObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 

@@ -10,7 +10,9 @@
 #     requests/s, p99, errors, CPU microseconds per request (from /proc/PID/stat) and ratios;
 #  3. a direct tool call and /chat answered offline (each one written to the audit log);
 #  4. the server's resident memory afterwards;
-#  5. the cost of each audit.sync mode (audit-sync-bench.sh).
+#  5. the cost of each audit.sync mode (audit-sync-bench.sh);
+#  6. resident memory idle and along 100k requests and 20k new conversations (memory.sh).
+# Instructions per request (callgrind, machine-load independent): tests/bench/callgrind.sh.
 # nginx runs as a private instance (its own configuration, pid file and logs in a temporary
 # directory) and is stopped by its PID; it is installed with apt-get when missing (without
 # starting Debian's nginx service).
@@ -41,7 +43,7 @@ if [ -z "$BUILD" ]; then
   "$ROOT/packaging/install-deps.sh" test
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk \
-    ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart >/dev/null
+    ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart ha_tool_docker ha_provider_groq ha_provider_openai >/dev/null
 fi
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 command -v wrk >/dev/null || { echo "wrk is not installed and cannot be: no HTTP figures"; exit 0; }
@@ -106,6 +108,7 @@ cleanup() {
   [ -n "$FAKE_PID" ] && { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; }
   [ -n "$PID" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
   [ -n "$NGINX_PID" ] && { kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; }
+  [ -n "${NETDATA_PID:-}" ] && { kill "$NETDATA_PID" 2>/dev/null; wait "$NETDATA_PID" 2>/dev/null; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -281,8 +284,124 @@ run() {  # run TITLE CONNECTIONS PATH [lua]
 }
 run "POST /v1/tools/cpu.usage (auth, rate limit, audit, tool call)" 64 /v1/tools/cpu.usage "$WORK/post.lua"
 BODY='{"message":"What is the CPU and memory usage?"}' run "POST /chat offline (guard, 2 tools, answer, audit)" 16 /chat "$WORK/post.lua"
+
+# Netdata as a peer for a tool call: its /api/v1/data query of system.cpu (plain HTTP, its own
+# collector) against our authenticated, audited POST /v1/tools/cpu.usage over HTTPS. A private
+# instance (its own configuration, directories and port on 127.0.0.1, only the proc collector),
+# stopped by its PID; installed with apt-get when missing, without starting Debian's service.
+install_netdata() {
+  [ -x /usr/sbin/netdata ] && return 0
+  [ "$(id -u)" = 0 ] || return 1
+  local guard=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends netdata >/dev/null 2>&1 || true
+  [ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d
+  [ -x /usr/sbin/netdata ]
+}
+NETDATA_PID= NETDATA_URL=
+start_netdata() {
+  local dir=$WORK/netdata port
+  mkdir -p "$dir/cache" "$dir/lib" "$dir/log"
+  id netdata >/dev/null 2>&1 && chown -R netdata: "$dir/cache" "$dir/lib" "$dir/log"
+  for i in $(seq 1 10); do
+    port=$((20000 + RANDOM % 40000))
+    cat >"$dir/netdata.conf" <<CONF
+[global]
+  run as user = $(id netdata >/dev/null 2>&1 && echo netdata || id -un)
+  memory mode = alloc
+  update every = 1
+  debug log = none
+  error log = $dir/log/error.log
+  access log = none
+[directories]
+  cache = $dir/cache
+  lib = $dir/lib
+  log = $dir/log
+  config = $dir
+[web]
+  bind to = 127.0.0.1:$port
+[plugins]
+  enable running new plugins = no
+  proc = yes
+  diskspace = no
+  cgroups = no
+  tc = no
+  idlejitter = no
+  apps = no
+  python.d = no
+  charts.d = no
+  go.d = no
+  ebpf = no
+  perf = no
+  slabinfo = no
+  statsd = no
+  timex = no
+  checks = no
+[ml]
+  enabled = no
+[health]
+  enabled = no
+[registry]
+  enabled = no
+[statsd]
+  enabled = no
+CONF
+    /usr/sbin/netdata -D -c "$dir/netdata.conf" -P "$dir/netdata.pid" >"$dir/out.log" 2>&1 &
+    NETDATA_PID=$!
+    for j in $(seq 1 50); do
+      curl -sf "http://127.0.0.1:$port/api/v1/data?chart=system.cpu&points=1" -o /dev/null &&
+        { NETDATA_URL=http://127.0.0.1:$port; sleep 2; return 0; }  # two samples collected
+      kill -0 "$NETDATA_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill "$NETDATA_PID" 2>/dev/null; wait "$NETDATA_PID" 2>/dev/null || true
+    NETDATA_PID=
+  done
+  return 1
+}
+# api_round NAME URL CONNECTIONS PID [lua] [tree]: one wrk run on a full URL; appends like one_round
+api_round() {
+  local name=$1 url=$2 c=$3 pid=$4 lua=${5:-} mode=${6:-} before after out requests rps p99 errors
+  before=$(cpu_ticks "$pid" "$mode")
+  out=$(wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --timeout 5s --latency ${lua:+-s "$lua"} "$url" 2>&1)
+  after=$(cpu_ticks "$pid" "$mode")
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  rps=$(awk '/^Requests\/sec/ { print $2 }' <<<"$out")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  errors=$(( $(awk -F'[ ,]+' '/Socket errors/ { print $5 + $7 + $9 + $11 }' <<<"$out") + $(awk '/Non-2xx/ { n = $NF } END { print n + 0 }' <<<"$out") ))
+  [ -n "$requests" ] && [ "$requests" -gt 0 ] || { requests=1; rps=0; }
+  echo "$rps $p99 $errors 0 $(( (after - before) * 1000000 / CLK_TCK / requests ))" >>"$WORK/$name-$c"
+}
+if install_netdata && start_netdata; then
+  ND_QUERY="$NETDATA_URL/api/v1/data?chart=system.cpu&points=1"
+  echo "== POST /v1/tools/cpu.usage (HTTPS, auth, audit) vs $(/usr/sbin/netdata -v 2>&1 | head -1) $ND_QUERY (plain HTTP)"
+  echo "   netdata answers: $(curl -s "$ND_QUERY" | tr -d ' \n' | head -c 160)"
+  for c in 8 64; do
+    for r in $(seq 1 "$ROUNDS"); do
+      api_round tool "$URL/v1/tools/cpu.usage" "$c" "$PID" "$WORK/post.lua"
+      api_round netdata "$ND_QUERY" "$c" "$NETDATA_PID" "" tree
+    done
+  done
+  printf '%-6s %-8s %10s %9s %7s %8s\n' conns server "req/s" "p99 ms" errors "CPU us"
+  for c in 8 64; do
+    for s in tool netdata; do
+      printf '%-6s %-8s %10s %9s %7s %8s\n' "$c" "$s" "$(median 1 "$WORK/$s-$c")" "$(median 2 "$WORK/$s-$c")" \
+        "$(worst 3 "$WORK/$s-$c")" "$(median 5 "$WORK/$s-$c")"
+    done
+    echo "$c connections: ours/netdata req/s $(awk -v a="$(median 1 "$WORK/tool-$c")" -v b="$(median 1 "$WORK/netdata-$c")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') | target >= 1.0x, <= 100 us CPU per request (printed, not asserted)"
+  done
+  echo "== netdata resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$NETDATA_PID/status)"
+  kill "$NETDATA_PID" 2>/dev/null; wait "$NETDATA_PID" 2>/dev/null || true
+  NETDATA_PID=
+else
+  echo "(netdata is not available here: no tool-call peer figures)"
+fi
 echo "== server resident memory after the runs: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$PID/status)"
 if [ "$HAVE_NGINX" = 1 ]; then echo "== nginx resident memory (master + workers): $(for p in $NGINX_PID $(ps -o pid= --ppid "$NGINX_PID"); do awk '/VmRSS/ {print $2}' /proc/$p/status; done | awk '{ s += $1 } END { print s / 1024 " MiB" }')"; fi
 echo "== audit lines written: $(wc -l <"$WORK/audit.jsonl")"
 # What each audit.sync mode costs (a server per mode, the audit log on a real disk).
 "$ROOT/tests/bench/audit-sync-bench.sh" "$BUILD" "$SECONDS_PER_RUN"
+# Resident memory idle with every plugin loaded and along requests and new conversations.
+"$ROOT/tests/bench/memory.sh" --build-dir "$BUILD" $([ "$SMOKE" = 1 ] && echo "--requests 200 --conversations 50")

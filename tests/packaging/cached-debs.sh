@@ -17,7 +17,7 @@ debs_key() {  # debs_key SOURCE
     (cd "$1" && find . \( -path './build*' -o -path ./.git -o -path ./debian -o -path ./tests -o -path ./.ci \
                           -o -path ./packaging/container -o -path ./README.md \) -prune -o -type f -print0 |
        LC_ALL=C sort -z | xargs -0 sha256sum)
-    dpkg-query -W -f '${Package} ${Version}\n' debhelper cmake g++ libpoco-dev libyaml-cpp-dev libssl-dev \
+    dpkg-query -W -f '${Package} ${Version}\n' debhelper cmake g++ libpoco-dev libyaml-cpp-dev rapidjson-dev libssl-dev \
       libsystemd-dev 2>/dev/null
   } | sha256sum | cut -c1-16
 }

@@ -42,6 +42,7 @@ class ToolPluginsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testParsesMemInfo);
     CPPUNIT_TEST(testParsesMountInfo);
     CPPUNIT_TEST(testMemoryPluginOnFakeProc);
+    CPPUNIT_TEST(testProcResultsCachedBriefly);
     CPPUNIT_TEST(testDiskPluginForConfiguredPaths);
     CPPUNIT_TEST(testPluginsOnThisMachine);
     CPPUNIT_TEST_SUITE_END();
@@ -149,6 +150,23 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(768000), *json::getInt(json::getObject(m, "swap"), "used_bytes"));
         CPPUNIT_ASSERT_DOUBLES_EQUAL(75.0, *json::getNumber(json::getObject(m, "swap"), "used_percent"), 1e-9);
         CPPUNIT_ASSERT_EQUAL(int64_t(1048576), *json::getInt(m, "zfs_arc_bytes"));
+    }
+
+    // cache_ms: a second call within it reads the same numbers; 0 reads /proc every time.
+    void testProcResultsCachedBriefly() {
+        test::TempDir proc;
+        test::writeFile(proc.file("meminfo"), kMemInfo);
+        test::writeFile(proc.file("stat"), "cpu  1 0 1 10 0 0 0 0 0 0\ncpu0 1 0 1 10 0 0 0 0 0 0\n");
+        const std::string halfFree = std::string(kMemInfo).replace(std::string(kMemInfo).find("8192000"), 7, "4096000");
+        for (const int cacheMs : {60000, 0}) {
+            test::writeFile(proc.file("meminfo"), kMemInfo);
+            const auto r = loadBuiltPlugins(R"({"proc_root":")" + proc.path() + R"(","cache_ms":)" +
+                                            std::to_string(cacheMs) + "}");
+            CPPUNIT_ASSERT_EQUAL(int64_t(8388608000), *json::getInt(call(r, "memory.usage", "{}"), "available_bytes"));
+            test::writeFile(proc.file("meminfo"), halfFree);
+            const int64_t expected = cacheMs > 0 ? int64_t(8388608000) : int64_t(4194304000);
+            CPPUNIT_ASSERT_EQUAL(expected, *json::getInt(call(r, "memory.usage", "{}"), "available_bytes"));
+        }
     }
 
     void testDiskPluginForConfiguredPaths() {

@@ -1,6 +1,7 @@
 // Tool plugin "cpu": capability cpu.usage (usage from a background sample, per core, load
 // average, uptime, core count and model).
 #include "common/PluginConfig.h"
+#include "common/ShortCache.h"
 #include "common/TextFile.h"
 #include "tools/cpu/CpuAnswers.h"
 #include "tools/cpu/CpuSampler.h"
@@ -20,8 +21,9 @@ using homelab_assistant::ToolSpec;
 
 class CpuTools {
 public:
-    CpuTools(const Host&, const std::string& configJson) {
-        const PluginConfig config(configJson);
+    CpuTools(const Host&, const std::string& configJson) : CpuTools(PluginConfig(configJson)) {}
+
+    explicit CpuTools(const PluginConfig& config) : cache_(config) {
         procRoot_ = config.string("proc_root", "/proc");
         const auto interval = std::chrono::milliseconds(config.integer("sample_interval_ms", 1000, 100, 60000));
         thresholds_.busyPercent = config.number("busy_percent", 90.0, 1.0, 100.0);
@@ -43,6 +45,16 @@ public:
 
     std::string invoke(const std::string& name, const Call& call) {
         if (name != "cpu.usage") throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
+        return cache_.get(name, [&] { return usage(call); }, call);
+    }
+
+    std::string profile() const { return cpuProfile(); }
+    std::string match(const Call& call) const { return cpuMatch(call.input); }
+    std::string summarize(const Call& call) const { return cpuSummary(call.input); }
+    std::string checks(const Call& call) const { return cpuChecks(call.input, thresholds_); }
+
+private:
+    std::string usage(const Call& call) {
         const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(call.remainingMs());
         const std::optional<UsageSnapshot> usage = sampler_->latest(until);
         if (!usage) {
@@ -70,21 +82,17 @@ public:
         return toJson(out);
     }
 
-    std::string profile() const { return cpuProfile(); }
-    std::string match(const Call& call) const { return cpuMatch(call.input); }
-    std::string summarize(const Call& call) const { return cpuSummary(call.input); }
-    std::string checks(const Call& call) const { return cpuChecks(call.input, thresholds_); }
-
-private:
     std::string procRoot_;
     CpuThresholds thresholds_;
     std::string model_;
     std::unique_ptr<CpuSampler> sampler_;
+    ShortCache cache_;
 };
 
 constexpr const char* kSettingsSchema =
     R"J({"type":"object","additionalProperties":false,"properties":{)J"
     R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read (default /proc; /host/proc in a container)"},)J"
+    R"J("cache_ms":{"type":"integer","minimum":0,"maximum":60000,"description":"reuse a result for this many milliseconds (default 250; 0: read /proc for every call)"},)J"
     R"J("sample_interval_ms":{"type":"integer","minimum":100,"maximum":60000,"description":"CPU sampling interval (default 1000)"},)J"
     R"J("busy_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: usage at or above this is a warning (default 90)"},)J"
     R"J("load_per_core":{"type":"number","minimum":0.1,"maximum":100,"description":"health check: 1-minute load above cores x this is a warning (default 2)"}}})J";

@@ -2,6 +2,7 @@
 // included, or of the filesystem holding one path). With root_prefix it reports the host from a
 // container: the host's mount table, statvfs() under the prefix, the host's names.
 #include "common/PluginConfig.h"
+#include "common/ShortCache.h"
 #include "common/TextFile.h"
 #include "tools/disk/DiskAnswers.h"
 #include "tools/disk/FsStat.h"
@@ -35,8 +36,9 @@ const std::vector<std::string> kDefaultExcludes = {
 
 class DiskTools {
 public:
-    DiskTools(const Host&, const std::string& configJson) {
-        const PluginConfig config(configJson);
+    DiskTools(const Host&, const std::string& configJson) : DiskTools(PluginConfig(configJson)) {}
+
+    explicit DiskTools(const PluginConfig& config) : cache_(config) {
         procRoot_ = config.string("proc_root", "/proc");
         try {
             hostRoot_ = HostRoot(config.string("root_prefix", ""));
@@ -72,6 +74,10 @@ public:
 
     std::string invoke(const std::string& name, const Call& call) {
         if (name != "disk.usage") throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
+        return cache_.get(std::string(call.input), [&] { return usage(call); }, call);
+    }
+
+    std::string usage(const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
         std::string path = input.string("path", "");
         if (!path.empty() && path[0] != '/') throw Error(HA_ERR_INVALID_ARGUMENT, "'path' must be an absolute path");
@@ -213,6 +219,7 @@ private:
     std::vector<std::string> excludes_;
     size_t maxFilesystems_ = 64;
     DiskThresholds thresholds_;
+    ShortCache cache_;
 };
 
 constexpr const char* kSettingsSchema =
@@ -221,6 +228,7 @@ constexpr const char* kSettingsSchema =
     R"J("root_prefix":{"type":"string","minLength":1,"description":"where the host's root filesystem is mounted, e.g. /host/root in a container: the host's mount table is read from <proc_root>/1/mountinfo, its mount points are opened under this prefix and named as on the host (default: none)"},)J"
     R"J("paths":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"report only these paths"},)J"
     R"J("exclude":{"type":"array","items":{"type":"string","minLength":1},"maxItems":256,"description":"mount point prefixes to skip"},)J"
+    R"J("cache_ms":{"type":"integer","minimum":0,"maximum":60000,"description":"reuse a result for this many milliseconds (default 250; 0: read /proc for every call)"},)J"
     R"J("max_filesystems":{"type":"integer","minimum":1,"maximum":10000},)J"
     R"J("warning_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: a filesystem used at or above this is a warning (default 90)"},)J"
     R"J("critical_percent":{"type":"number","minimum":1,"maximum":100,"description":"... and critical at or above this (default 95)"},)J"

@@ -1,5 +1,6 @@
 // Tool plugin "memory": capability memory.usage (RAM, swap, ZFS ARC) from /proc.
 #include "common/PluginConfig.h"
+#include "common/ShortCache.h"
 #include "common/TextFile.h"
 #include "tools/memory/MemInfo.h"
 #include "tools/memory/MemoryAnswers.h"
@@ -15,8 +16,9 @@ using homelab_assistant::ToolSpec;
 
 class MemoryTools {
 public:
-    MemoryTools(const Host&, const std::string& configJson) {
-        const PluginConfig config(configJson);
+    MemoryTools(const Host&, const std::string& configJson) : MemoryTools(PluginConfig(configJson)) {}
+
+    explicit MemoryTools(const PluginConfig& config) : cache_(config) {
         procRoot_ = config.string("proc_root", "/proc");
         thresholds_.usedPercent = config.number("used_percent", 90.0, 1.0, 100.0);
         thresholds_.swapUsedPercent = config.number("swap_used_percent", 50.0, 1.0, 100.0);
@@ -34,8 +36,18 @@ public:
         return {usage};
     }
 
-    std::string invoke(const std::string& name, const Call&) {
+    std::string invoke(const std::string& name, const Call& call) {
         if (name != "memory.usage") throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
+        return cache_.get(name, [&] { return usage(); }, call);
+    }
+
+    std::string profile() const { return memoryProfile(); }
+    std::string match(const Call& call) const { return memoryMatch(call.input); }
+    std::string summarize(const Call& call) const { return memorySummary(call.input); }
+    std::string checks(const Call& call) const { return memoryChecks(call.input, thresholds_); }
+
+private:
+    std::string usage() const {
         const auto text = readTextFile(procRoot_ + "/meminfo");
         const auto m = text ? parseMemInfo(*text) : std::nullopt;
         if (!m) throw Error(HA_ERR_UNAVAILABLE, "cannot read " + procRoot_ + "/meminfo");
@@ -60,19 +72,15 @@ public:
         return toJson(out);
     }
 
-    std::string profile() const { return memoryProfile(); }
-    std::string match(const Call& call) const { return memoryMatch(call.input); }
-    std::string summarize(const Call& call) const { return memorySummary(call.input); }
-    std::string checks(const Call& call) const { return memoryChecks(call.input, thresholds_); }
-
-private:
     std::string procRoot_;
     MemoryThresholds thresholds_;
+    ShortCache cache_;
 };
 
 constexpr const char* kSettingsSchema =
     R"J({"type":"object","additionalProperties":false,"properties":{)J"
     R"J("proc_root":{"type":"string","minLength":1,"description":"procfs to read (default /proc; /host/proc in a container)"},)J"
+    R"J("cache_ms":{"type":"integer","minimum":0,"maximum":60000,"description":"reuse a result for this many milliseconds (default 250; 0: read /proc for every call)"},)J"
     R"J("used_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: RAM used (ZFS ARC excluded) at or above this is a warning (default 90)"},)J"
     R"J("swap_used_percent":{"type":"number","minimum":1,"maximum":100,"description":"health check: swap used at or above this is a warning (default 50)"}}})J";
 

@@ -1,0 +1,92 @@
+#include "util/Json.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cmath>
+#include <limits>
+
+namespace ha {
+
+class JsonTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(JsonTest);
+    CPPUNIT_TEST(testRoundTripKeepsTypes);
+    CPPUNIT_TEST(testNumbers);
+    CPPUNIT_TEST(testStringsAreEscaped);
+    CPPUNIT_TEST(testRejectsBadDocuments);
+    CPPUNIT_TEST(testDepthIsCapped);
+    CPPUNIT_TEST_SUITE_END();
+
+    static std::string again(const std::string& text) { return json::stringify(json::parse(text)); }
+
+    static void expectInvalid(const std::string& text) {
+        try {
+            json::parse(text);
+            CPPUNIT_FAIL("accepted: " + text);
+        } catch (const json::JsonError& e) {
+            CPPUNIT_ASSERT(std::string(e.what()).rfind("invalid JSON: ", 0) == 0);
+        }
+    }
+
+public:
+    void testRoundTripKeepsTypes() {
+        // Parsed objects are sorted by name, as Poco's parser makes them.
+        const std::string text = R"({"z":1,"a":[true,false,null,{"k":"v"},[]],"m":{},"s":"x"})";
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"a":[true,false,null,{"k":"v"},[]],"m":{},"s":"x","z":1})"), again(text));
+        const auto o = json::parseObject(text);
+        CPPUNIT_ASSERT(o->get("z").type() == typeid(Poco::Int64));  // as Poco's parser: integers are Int64
+        CPPUNIT_ASSERT(json::getArray(o, "a") && json::getArray(o, "a")->get(2).isEmpty());
+        CPPUNIT_ASSERT_EQUAL(std::string("v"), *json::getString(json::asObject(json::getArray(o, "a")->get(3)), "k"));
+        // Duplicate keys: the last one wins, in the first one's place.
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"a":2,"b":3})"), again(R"({"a":1,"b":3,"a":2})"));
+        // Objects built in code, in insertion order; values Poco holds in other types.
+        auto built = json::object();
+        built->set("n", 5);
+        built->set("u", static_cast<unsigned>(7));
+        built->set("c", 'x');
+        built->set("d", 0.5);
+        built->set("f", true);
+        built->set("list", json::array());
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"n":5,"u":7,"c":"x","d":0.5,"f":true,"list":[]})"), json::stringify(built));
+        CPPUNIT_ASSERT_EQUAL(std::string("null"), json::stringify(json::Var()));
+    }
+
+    void testNumbers() {
+        CPPUNIT_ASSERT_EQUAL(std::string("[0,-1,9223372036854775807,18446744073709551615,-9223372036854775808]"),
+                             again("[0,-1,9223372036854775807,18446744073709551615,-9223372036854775808]"));
+        CPPUNIT_ASSERT(json::parse("18446744073709551615").type() == typeid(Poco::UInt64));
+        CPPUNIT_ASSERT_EQUAL(std::string("[2.5,50,-0.125,1e300]"), again("[2.5,50.0,-0.125,1e300]"));
+        CPPUNIT_ASSERT(json::parse("50.0").type() == typeid(double));
+        // Not JSON numbers: written as null rather than as text no parser reads.
+        auto o = json::object();
+        o->set("nan", std::nan(""));
+        o->set("inf", std::numeric_limits<double>::infinity());
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"nan":null,"inf":null})"), json::stringify(o));
+    }
+
+    void testStringsAreEscaped() {
+        CPPUNIT_ASSERT_EQUAL(std::string(R"("a\"b\\c\n\t\u0001/é")"), json::stringify(json::Var(std::string("a\"b\\c\n\t\x01/é"))));
+        CPPUNIT_ASSERT_EQUAL(std::string("😀é"), json::parse(R"("\ud83d\ude00\u00e9")").extract<std::string>());
+        CPPUNIT_ASSERT_EQUAL(std::string(R"(["x\u0000y"])"), again(R"(["x\u0000y"])"));
+    }
+
+    void testRejectsBadDocuments() {
+        for (const char* bad : {"", " ", "{", "[1,]", "{\"a\":1,}", "{'a':1}", "nul", "01", "1.", "[1] x", "{}{}",
+                                "\"\\x\"", "\"\\ud800\"", "\"tab\there\"", "// c\n{}", "NaN", "[Infinity]"}) {
+            expectInvalid(bad);
+        }
+        expectInvalid(std::string("{}\0{}", 5));       // text after a NUL byte
+        expectInvalid(std::string("[\"a\0b\"]", 7));   // a NUL byte in a string
+        expectInvalid("\"\xC3\x28\"");                 // invalid UTF-8
+        CPPUNIT_ASSERT_THROW(json::parseObject("[1]"), json::JsonError);
+    }
+
+    void testDepthIsCapped() {
+        CPPUNIT_ASSERT_NO_THROW(json::parse(std::string(64, '[') + std::string(64, ']')));
+        expectInvalid(std::string(65, '[') + std::string(65, ']'));
+        expectInvalid(std::string(100000, '['));  // no recursion, however deep
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(JsonTest);
+
+}  // namespace ha
