@@ -1,5 +1,9 @@
 #include "util/Json.h"
 
+// The one RapidJSON writer, shared with the plugins (plugins/common/JsonText: a library of its
+// own that links nothing of either side).
+#include "common/JsonText.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -8,8 +12,6 @@
 // tool call (stream formatting, a Var copy per member).
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cmath>
@@ -100,89 +102,6 @@ private:
     bool tooDeep_ = false;
 };
 
-using TextWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write(TextWriter& out, const Var& v);
-
-void writeString(TextWriter& out, const std::string& s) {
-    out.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-// Poco's shortest form: an integral double without ".0", non-finite numbers (not JSON) as null.
-void writeDouble(TextWriter& out, double d) {
-    if (!std::isfinite(d)) {
-        out.Null();
-        return;
-    }
-    if (d == std::trunc(d) && std::fabs(d) < 1e15) {
-        out.Int64(static_cast<int64_t>(d));
-        return;
-    }
-    out.Double(d);
-}
-
-void writeObject(TextWriter& out, const Object& o) {
-    // Members in insertion order without copying a Var: the map is sorted by key, so each name
-    // of the ordered list is found by binary search among pointers into it.
-    std::vector<const Object::ValueType*> members;
-    members.reserve(o.size());
-    for (const auto& m : o) members.push_back(&m);
-    Object::NameList names;
-    o.getNames(names);
-    out.StartObject();
-    for (const std::string& name : names) {
-        auto it = std::lower_bound(members.begin(), members.end(), name,
-                                   [](const Object::ValueType* m, const std::string& k) { return m->first < k; });
-        if (it == members.end() || (*it)->first != name) continue;
-        writeString(out, name);
-        write(out, (*it)->second);
-    }
-    out.EndObject();
-}
-
-void writeArray(TextWriter& out, const Array& a) {
-    out.StartArray();
-    for (const Var& v : a) write(out, v);
-    out.EndArray();
-}
-
-// Anything else (dates, Poco::Dynamic structs, floats) as Poco writes it.
-void writeAsPoco(TextWriter& out, const Var& v) {
-    std::ostringstream text;
-    Poco::JSON::Stringifier::condense(v, text);
-    const std::string s = text.str();
-    out.RawValue(s.data(), s.size(), rapidjson::kStringType);
-}
-
-void write(TextWriter& out, const Var& v) {
-    const std::type_info& type = v.type();
-    if (type == typeid(std::string)) {
-        writeString(out, v.extract<std::string>());
-    } else if (type == typeid(Object::Ptr)) {
-        const Object::Ptr& o = v.extract<Object::Ptr>();
-        if (o) writeObject(out, *o); else out.Null();
-    } else if (type == typeid(Array::Ptr)) {
-        const Array::Ptr& a = v.extract<Array::Ptr>();
-        if (a) writeArray(out, *a); else out.Null();
-    } else if (v.isEmpty()) {
-        out.Null();
-    } else if (type == typeid(bool)) {
-        out.Bool(v.extract<bool>());
-    } else if (type == typeid(double)) {
-        writeDouble(out, v.extract<double>());
-    } else if (type == typeid(char)) {
-        writeString(out, std::string(1, v.extract<char>()));
-    } else if (v.isInteger()) {
-        if (v.isSigned()) out.Int64(v.convert<Poco::Int64>()); else out.Uint64(v.convert<Poco::UInt64>());
-    } else if (type == typeid(Object)) {
-        writeObject(out, v.extract<Object>());
-    } else if (type == typeid(Array)) {
-        writeArray(out, v.extract<Array>());
-    } else {
-        writeAsPoco(out, v);
-    }
-}
-
 }  // namespace
 
 Var parse(const std::string& text) {
@@ -209,12 +128,7 @@ Object::Ptr parseObject(const std::string& text) {
     return o;
 }
 
-std::string stringify(const Var& value) {
-    rapidjson::StringBuffer buffer;
-    TextWriter out(buffer);
-    write(out, value);
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
+std::string stringify(const Var& value) { return ha_plugins::jsonText(value); }
 
 bool isObject(const Var& v) { return v.type() == typeid(Object::Ptr); }
 
