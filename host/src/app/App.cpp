@@ -62,6 +62,9 @@ int App::main(const std::vector<std::string>&) {
         help.setCommand(commandName());
         help.setUsage("[--config FILE] [--check-config | --list-plugins | --version]");
         help.setHeader("Homelab Assistant: a private, read-only assistant for your home server, served over HTTPS.");
+        help.setFooter("Client commands, talking to the running server: homelab-assistant ask [QUESTION], "
+                       "homelab-assistant status [--json], homelab-assistant mcp (MCP over stdio); "
+                       "each has --help.");
         help.format(std::cout);
         return EXIT_OK;
     }
