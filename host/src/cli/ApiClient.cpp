@@ -84,6 +84,7 @@ ApiResponse ApiClient::send(const std::string& method, const std::string& path, 
     bool answering = false;
     try {
         Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+        request.set("User-Agent", "homelab-assistant-cli/" HA_VERSION);
         for (const auto& [name, value] : headers) request.set(name, value);
         if (method == Poco::Net::HTTPRequest::HTTP_POST || !body.empty()) {
             request.setContentLength(static_cast<std::streamsize>(body.size()));
