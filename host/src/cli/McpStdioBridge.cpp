@@ -68,9 +68,12 @@ std::string McpStdioBridge::fromErrorStatus(const ApiResponse& response, const s
 
 std::vector<std::string> McpStdioBridge::answerLines(const ApiResponse& response, const Poco::Dynamic::Var& id,
                                                      bool expectsAnswer) {
-    if (response.status == 202 || text::trim(response.body).empty()) {
-        if (response.status >= 400 && expectsAnswer) return {fromErrorStatus(response, "", id)};
-        return {};
+    // A notification or a response is never answered, not even with the server's refusal
+    // (that goes to stderr).
+    if (!expectsAnswer || response.status == 202) return {};
+    if (text::trim(response.body).empty()) {
+        return response.status >= 400 ? std::vector<std::string>{fromErrorStatus(response, "", id)}
+                                      : std::vector<std::string>{};
     }
     std::vector<std::string> lines;
     if (text::toLower(response.header("content-type")).rfind("text/event-stream", 0) == 0) {
