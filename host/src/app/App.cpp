@@ -56,7 +56,13 @@ void App::setUpLogging(const std::string& level) {
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
 }
 
-int App::main(const std::vector<std::string>&) {
+int App::main(const std::vector<std::string>& args) {
+    if (!args.empty() && mode_ != Mode::Help) {
+        // Not served by accident: `homelab-assistant --config F ask ...` means the client.
+        std::cerr << "homelab-assistant: unexpected argument '" << args.front()
+                  << "' (the client commands come first: homelab-assistant ask|status|mcp [options])\n";
+        return EXIT_USAGE;
+    }
     if (mode_ == Mode::Help) {
         Poco::Util::HelpFormatter help(options());
         help.setCommand(commandName());
