@@ -72,6 +72,7 @@ int App::main(const std::vector<std::string>& args) {
                        "homelab-assistant status [--json], homelab-assistant mcp (MCP over stdio); "
                        "each has --help.");
         help.format(std::cout);
+        std::cout << "\n";  // the footer ends without one
         return EXIT_OK;
     }
     if (mode_ == Mode::Version) {

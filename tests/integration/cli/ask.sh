@@ -152,6 +152,9 @@ expect_rc "ask --help: 0" 0
 expect_grep "  lists the exit codes" '0 answered, 1 usage error, 2 cannot connect or TLS failure, 3 key refused' "$OUT"
 cli -- --help
 expect_grep "the server's --help names the client commands" 'homelab-assistant ask' "$OUT"
+cli -- --config "$WORK/etc/config.yaml" ask "hi"
+expect_rc "a command after the server's options: refused (64), not served" 64
+expect_grep "  saying the commands come first" 'client commands come first' "$ERR"
 
 echo "== a prompt on a terminal"
 printf 'How much disk space is left?\nWhat is the CPU usage?\n\n' >"$WORK/prompt.in"
