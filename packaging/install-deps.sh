@@ -11,7 +11,8 @@ case "$what" in
            clang-14 libclang-rt-14-dev  # the fuzz targets (tests/fuzz)
            chromium chromium-driver     # the web page's browser test (tests/integration/web)
            pngquant optipng             # its small README picture
-           prometheus)                  # promtool and a real scraper for GET /metrics (tests/integration/protocols)
+           prometheus                   # promtool and a real scraper for GET /metrics (tests/integration/protocols)
+           strace)                      # the CLI test counts the streamed answer's writes (tests/integration/cli)
     # Debian's nodejs leaves npm to its own package; other builds of node bring it along.
     command -v npm >/dev/null || pkgs+=(npm) ;;
   package) pkgs+=(debhelper dpkg-dev) ;;

@@ -108,6 +108,16 @@ check "the page's files are in the package" C test -f /usr/share/homelab-assista
 sse installed-stream "How much disk space is left?"
 check "the installed service streams /chat as events" bash -c '[ "$(tail -1 "$0" | jq -r .event)" = answer ]' "$EVENTS"
 
+echo "== the client commands, as root on the installed host"
+check "homelab-assistant is on a user's PATH too (/usr/bin -> /usr/sbin)" \
+  [ "$(C readlink -f /usr/bin/homelab-assistant)" = /usr/sbin/homelab-assistant ]
+out=$(C env -u API_KEY homelab-assistant ask "How much disk space is left?" 2>"$WORK/ask.err"); rc=$?
+check "ask as root finds the URL, the key and the certificate in the installed files (exit $rc)" \
+  bash -c '[ "$0" = 0 ] && grep -q "Disk space:" <<<"$1"' "$rc" "$out"
+check "  and never prints the key" bash -c '! grep -qF "$0" <<<"$1" "$2"' "$KEY" "$out" "$WORK/ask.err"
+out=$(C homelab-assistant status --json 2>/dev/null); rc=$?
+check "status as root: the health verdict (exit $rc)" bash -c '[ "$0" = 0 ] && jq -e ".health.status == \"healthy\" and (.status.verdict | length) > 0" <<<"$1" >/dev/null' "$rc" "$out"
+
 echo "== the SMART collector: a root timer whose files the service reads"
 check "homelab-assistant-smart.timer is installed, enabled and active" \
   [ "$(C systemctl is-enabled homelab-assistant-smart.timer) $(C systemctl is-active homelab-assistant-smart.timer)" = "enabled active" ]

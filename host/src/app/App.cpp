@@ -56,13 +56,23 @@ void App::setUpLogging(const std::string& level) {
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
 }
 
-int App::main(const std::vector<std::string>&) {
+int App::main(const std::vector<std::string>& args) {
+    if (!args.empty() && mode_ != Mode::Help) {
+        // Not served by accident: `homelab-assistant --config F ask ...` means the client.
+        std::cerr << "homelab-assistant: unexpected argument '" << args.front()
+                  << "' (the client commands come first: homelab-assistant ask|status|mcp [options])\n";
+        return EXIT_USAGE;
+    }
     if (mode_ == Mode::Help) {
         Poco::Util::HelpFormatter help(options());
         help.setCommand(commandName());
         help.setUsage("[--config FILE] [--check-config | --list-plugins | --version]");
         help.setHeader("Homelab Assistant: a private, read-only assistant for your home server, served over HTTPS.");
+        help.setFooter("Client commands, talking to the running server: homelab-assistant ask [QUESTION], "
+                       "homelab-assistant status [--json], homelab-assistant mcp (MCP over stdio); "
+                       "each has --help.");
         help.format(std::cout);
+        std::cout << "\n";  // the footer ends without one
         return EXIT_OK;
     }
     if (mode_ == Mode::Version) {
