@@ -2,6 +2,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstring>
+#include <memory>
+
 #include <cmath>
 #include <limits>
 
@@ -77,6 +80,14 @@ public:
         expectInvalid(std::string("{}\0{}", 5));       // text after a NUL byte
         expectInvalid(std::string("[\"a\0b\"]", 7));   // a NUL byte in a string
         expectInvalid("\"\xC3\x28\"");                 // invalid UTF-8
+        // A sequence cut at the very end: its continuation bytes must not be read past the text
+        // (ASan sees it: the bytes sit at the end of their own heap block).
+        for (const char* cut : {"\"\xF0", "{\"k\": \"v\xE2\x82", "[\"\xF4\x8F\xBF"}) {
+            const std::string t(cut);
+            auto exact = std::make_unique<char[]>(t.size());
+            std::memcpy(exact.get(), t.data(), t.size());
+            expectInvalid(std::string(exact.get(), t.size()));
+        }
         CPPUNIT_ASSERT_THROW(json::parseObject("[1]"), json::JsonError);
     }
 

@@ -11,6 +11,7 @@
 // callers keep Poco::JSON objects. Poco's own parser and stringifier were half of the cost of a
 // tool call (stream formatting, a Var copy per member).
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <algorithm>
@@ -108,7 +109,10 @@ Var parse(const std::string& text) {
     if (text.empty()) throw JsonError("invalid JSON: empty document");
     DocumentBuilder builder;
     rapidjson::Reader reader;
-    rapidjson::StringStream in(text.c_str());
+    // A memory stream, not a string stream: RapidJSON's UTF-8 check takes a sequence's
+    // continuation bytes before judging them, so a truncated sequence at the end would read past
+    // a NUL terminator; a memory stream answers '\0' at its end instead (found by fuzzing).
+    rapidjson::MemoryStream in(text.data(), text.size());
     // Iterative: no recursion however deep the input; the depth cap is the builder's.
     const rapidjson::ParseResult ok =
         reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(in, builder);
