@@ -4,16 +4,14 @@
 #include "config/ConfigLoader.h"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
 #include <iostream>
+#include <unistd.h>
 
 namespace ha {
 
@@ -43,11 +41,8 @@ void App::handleOption(const std::string& name, const std::string& value) {
 
 void App::setUpLogging(const std::string& level) {
     if (!logChannel_) {
-        Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
-        formatter->setProperty("times", "UTC");
-        Poco::AutoPtr<Poco::Channel> console(new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel));
         // Every line of every logger passes the redactor (attached once the secrets are known).
-        logChannel_ = new RedactingChannel(console);
+        logChannel_ = new RedactingChannel(Poco::AutoPtr<Poco::Channel>(new LogLineWriter(STDERR_FILENO)));
         logChannel_->attach(redactor_);
         Poco::Logger::setChannel("", logChannel_);
     }

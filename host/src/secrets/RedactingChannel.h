@@ -6,6 +6,7 @@
 #pragma once
 
 #include "secrets/Redactor.h"
+#include "util/LogLineWriter.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -26,9 +27,13 @@ public:
     void open() override;
     void close() override;
     void log(const Poco::Message& message) override;
+    // The same for a caller with the text at hand (the access log): when the inner channel is
+    // a LogLineWriter the line is written without building a Poco::Message. [thread-safe]
+    void logLine(Poco::Message::Priority priority, const std::string& source, std::string_view text);
 
 private:
     Poco::AutoPtr<Poco::Channel> inner_;
+    LogLineWriter* lines_;  // inner_ as a LogLineWriter, or null
     std::atomic<std::shared_ptr<const Redactor>> redactor_;
 };
 
