@@ -47,6 +47,8 @@ protected:
 
     // Sends the body with every known secret masked (the Redactor over the whole JSON text).
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
+    // Sends JSON text that has already been through the Redactor (a body built once and kept).
+    void sendRedactedJsonText(HTTPServerResponse& response, int status, std::string_view text);
     void sendError(HTTPServerResponse& response, int status, const std::string& message, const std::string& code = "");
 
     // The body of an error response: {"error": message} here; a route speaking another protocol

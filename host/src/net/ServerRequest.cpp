@@ -25,8 +25,7 @@ ServerRequest::ServerRequest(std::shared_ptr<Exchange> exchange, ServerResponse&
                              const Poco::Net::HTTPServerParams& params)
     : exchange_(std::move(exchange)),
       response_(response),
-      params_(params),
-      body_(exchange_->request().body.data(), static_cast<std::streamsize>(exchange_->request().body.size())) {
+      params_(params) {
     const ParsedRequest& r = exchange_->request();
     setMethod(std::string(r.methodText()));
     setURI(std::string(r.targetText()));
@@ -37,6 +36,14 @@ ServerRequest::ServerRequest(std::shared_ptr<Exchange> exchange, ServerResponse&
         add(std::string(name), std::string(r.view(f.value)));
     }
     if (r.chunked) setContentLength64(static_cast<Poco::Int64>(r.body.size()));
+}
+
+std::istream& ServerRequest::stream() {
+    if (!body_) {
+        const std::string& body = exchange_->request().body;
+        body_.emplace(body.data(), static_cast<std::streamsize>(body.size()));
+    }
+    return *body_;
 }
 
 const Poco::Net::SocketAddress& ServerRequest::clientAddress() const {

@@ -25,7 +25,7 @@ public:
     ServerRequest(std::shared_ptr<Exchange> exchange, ServerResponse& response,
                   const Poco::Net::HTTPServerParams& params);
 
-    std::istream& stream() override { return body_; }
+    std::istream& stream() override;
     const Poco::Net::SocketAddress& clientAddress() const override;
     const Poco::Net::SocketAddress& serverAddress() const override;
     const Poco::Net::HTTPServerParams& serverParams() const override { return params_; }
@@ -41,7 +41,8 @@ private:
     std::shared_ptr<Exchange> exchange_;
     ServerResponse& response_;
     const Poco::Net::HTTPServerParams& params_;
-    Poco::MemoryInputStream body_;
+    // Made on the first stream(): a stream costs a locale set-up, and most requests have no body.
+    std::optional<Poco::MemoryInputStream> body_;
     mutable std::optional<Poco::Net::SocketAddress> client_;
     mutable std::optional<Poco::Net::SocketAddress> server_;
 };

@@ -38,7 +38,7 @@ void appendHeaderText(std::string& out, const std::string& text) {
 
 }  // namespace
 
-ServerResponse::ServerResponse(Exchange& exchange) : exchange_(exchange), body_(*this), stream_(&body_) {
+ServerResponse::ServerResponse(Exchange& exchange) : exchange_(exchange), body_(*this) {
     setVersion(HTTP_1_1);
 }
 
@@ -108,7 +108,13 @@ bool ServerResponse::handOver(std::string bytes, bool last) {
 }
 
 std::ostream& ServerResponse::send() {
-    if (sent_) return stream_;
+    start();
+    if (!stream_) stream_.emplace(&body_);
+    return *stream_;
+}
+
+void ServerResponse::start() {
+    if (sent_) return;
     sent_ = true;
     const int status = static_cast<int>(getStatus());
     const bool isHead = exchange_.request().methodText() == "HEAD";
@@ -133,7 +139,6 @@ std::ostream& ServerResponse::send() {
         decideKeepAlive();
         pending_ = head(declared_);
     }
-    return stream_;
 }
 
 bool ServerResponse::writeBody(const char* data, size_t n) {
@@ -262,7 +267,7 @@ void ServerResponse::fail(int status, const std::string& message) {
 void ServerResponse::sendBuffer(const void* buffer, std::size_t length) {
     setContentLength64(static_cast<Poco::Int64>(length));
     setChunkedTransferEncoding(false);
-    send();
+    start();
     writeBody(static_cast<const char*>(buffer), length);
 }
 

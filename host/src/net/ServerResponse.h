@@ -16,6 +16,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -51,6 +52,8 @@ public:
 private:
     enum class Framing { Buffered, Declared, Chunked, UntilClose, NoBody };
 
+    // Fixes the framing and the header (what send() does, without the stream).
+    void start();
     std::string head(uint64_t contentLength);
     void decideKeepAlive();
     bool handOver(std::string bytes, bool last);
@@ -58,7 +61,8 @@ private:
 
     Exchange& exchange_;
     ResponseBody body_;
-    std::ostream stream_;
+    // Made on the first send(): a stream costs a locale set-up, and sendBuffer() needs none.
+    std::optional<std::ostream> stream_;
     Framing framing_ = Framing::Buffered;
     bool sent_ = false;
     bool headEmitted_ = false;
