@@ -4,6 +4,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -94,6 +97,9 @@ void write(TextWriter& out, const Var& v) {
         writeString(out, std::string(1, v.extract<char>()));
     } else if (v.isInteger()) {
         if (v.isSigned()) out.Int64(v.convert<Poco::Int64>()); else out.Uint64(v.convert<Poco::UInt64>());
+    } else if (type == typeid(VerbatimJson)) {
+        const std::string& text = *v.extract<VerbatimJson>().text;
+        out.RawValue(text.data(), text.size(), rapidjson::kObjectType);
     } else if (type == typeid(Object)) {
         writeObject(out, v.extract<Object>());
     } else if (type == typeid(Array)) {
@@ -103,7 +109,77 @@ void write(TextWriter& out, const Var& v) {
     }
 }
 
+// SAX events straight into the writer: the document is checked and condensed in one pass.
+class Condenser : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Condenser> {
+public:
+    Condenser(TextWriter& out, int maxDepth) : out_(out), maxDepth_(maxDepth) {}
+
+    bool Null() { return out_.Null(); }
+    bool Bool(bool b) { return out_.Bool(b); }
+    bool Int(int i) { return out_.Int(i); }
+    bool Uint(unsigned u) { return out_.Uint(u); }
+    bool Int64(int64_t i) { return out_.Int64(i); }
+    bool Uint64(uint64_t u) { return out_.Uint64(u); }
+    bool Double(double d) {
+        writeDouble(out_, d);
+        return true;
+    }
+    bool String(const char* s, rapidjson::SizeType n, bool) { return out_.String(s, n); }
+    bool Key(const char* s, rapidjson::SizeType n, bool) { return out_.Key(s, n); }
+    bool StartObject() { return open() && out_.StartObject(); }
+    bool EndObject(rapidjson::SizeType n) {
+        --depth_;
+        return out_.EndObject(n);
+    }
+    bool StartArray() { return open() && out_.StartArray(); }
+    bool EndArray(rapidjson::SizeType n) {
+        --depth_;
+        return out_.EndArray(n);
+    }
+
+    bool tooDeep() const { return tooDeep_; }
+
+private:
+    bool open() {
+        if (depth_ >= maxDepth_) {
+            tooDeep_ = true;
+            return false;
+        }
+        ++depth_;
+        return true;
+    }
+
+    TextWriter& out_;
+    int maxDepth_;
+    int depth_ = 0;
+    bool tooDeep_ = false;
+};
+
 }  // namespace
+
+bool condenseJson(std::string_view text, int maxDepth, std::string& out, CondenseFailure& failure) {
+    rapidjson::StringBuffer buffer;
+    TextWriter writer(buffer);
+    Condenser condenser(writer, maxDepth);
+    rapidjson::Reader reader;
+    // A memory stream: a UTF-8 sequence cut at the end is never read past the text.
+    rapidjson::MemoryStream in(text.data(), text.size());
+    const rapidjson::ParseResult ok =
+        reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(in, condenser);
+    if (!ok) {
+        failure.tooDeep = condenser.tooDeep();
+        failure.message = rapidjson::GetParseError_En(ok.Code());
+        failure.offset = ok.Offset();
+        return false;
+    }
+    if (in.Tell() < text.size()) {
+        failure.nulByte = true;
+        failure.offset = in.Tell();
+        return false;
+    }
+    out.assign(buffer.GetString(), buffer.GetSize());
+    return true;
+}
 
 std::string jsonText(const Var& value) {
     rapidjson::StringBuffer buffer;

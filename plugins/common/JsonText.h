@@ -5,10 +5,34 @@
 
 #include <Poco/Dynamic/Var.h>
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 namespace ha_plugins {
 
+// JSON text that has been checked and condensed already (by condenseJson), held in a Var:
+// jsonText() writes it as it is. The host passes a plugin's result on this way, so a document
+// that is only relayed is never built (a Var allocated per value) nor written twice. Shared, so
+// copying the Var copies no text.
+struct VerbatimJson {
+    std::shared_ptr<const std::string> text;
+};
+
 std::string jsonText(const Poco::Dynamic::Var& value);
+
+// Why condenseJson refused a text.
+struct CondenseFailure {
+    bool tooDeep = false;        // nesting deeper than maxDepth
+    bool nulByte = false;        // a NUL byte before the end of the text
+    std::string message;         // RapidJSON's words for a syntax or encoding error
+    size_t offset = 0;           // where it was found
+};
+
+// Checks that `text` is one JSON document (syntax, UTF-8, at most maxDepth levels of nesting)
+// and writes it compact to `out` in the same pass, numbers as jsonText() writes them (an
+// integral double without ".0"); members keep their order. False with `failure` filled
+// otherwise.
+bool condenseJson(std::string_view text, int maxDepth, std::string& out, CondenseFailure& failure);
 
 }  // namespace ha_plugins

@@ -17,16 +17,27 @@ class JsonTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testStringsAreEscaped);
     CPPUNIT_TEST(testRejectsBadDocuments);
     CPPUNIT_TEST(testDepthIsCapped);
+    CPPUNIT_TEST(testCondenseChecksAndKeepsOrder);
+    CPPUNIT_TEST(testVerbatimIsWrittenAsItIs);
     CPPUNIT_TEST_SUITE_END();
 
     static std::string again(const std::string& text) { return json::stringify(json::parse(text)); }
 
+    // Refused by parse() and by condense() alike, with the same words.
     static void expectInvalid(const std::string& text) {
+        std::string parseError;
         try {
             json::parse(text);
             CPPUNIT_FAIL("accepted: " + text);
         } catch (const json::JsonError& e) {
-            CPPUNIT_ASSERT(std::string(e.what()).rfind("invalid JSON: ", 0) == 0);
+            parseError = e.what();
+            CPPUNIT_ASSERT(parseError.rfind("invalid JSON: ", 0) == 0);
+        }
+        try {
+            json::condense(text);
+            CPPUNIT_FAIL("condensed: " + text);
+        } catch (const json::JsonError& e) {
+            CPPUNIT_ASSERT_EQUAL(parseError, std::string(e.what()));
         }
     }
 
@@ -95,6 +106,35 @@ public:
         CPPUNIT_ASSERT_NO_THROW(json::parse(std::string(64, '[') + std::string(64, ']')));
         expectInvalid(std::string(65, '[') + std::string(65, ']'));
         expectInvalid(std::string(100000, '['));  // no recursion, however deep
+        CPPUNIT_ASSERT_EQUAL(std::string(64, '[') + std::string(64, ']'),
+                             json::condense(std::string(64, '[') + std::string(64, ']')));
+    }
+
+    void testCondenseChecksAndKeepsOrder() {
+        // Whitespace goes, members keep their order (and duplicates), numbers and escapes are
+        // written as stringify() writes them.
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"z":1,"a":[true,null,{"k":"v"}],"a":2})"),
+                             json::condense(" {\"z\" : 1,\n \"a\":[ true , null,{\"k\":\"v\"}], \"a\":2}\n"));
+        CPPUNIT_ASSERT_EQUAL(again("[2.5,50.0,-0.125,1e300,18446744073709551615,-9223372036854775808]"),
+                             json::condense("[2.5,50.0,-0.125,1e300,18446744073709551615,-9223372036854775808]"));
+        CPPUNIT_ASSERT_EQUAL(again(R"(["\ud83d\ude00\u00e9","x\u0000y","\/"])"),
+                             json::condense(R"(["\ud83d\ude00\u00e9","x\u0000y","\/"])"));
+    }
+
+    void testVerbatimIsWrittenAsItIs() {
+        const json::Var result = json::verbatim(R"({ "b": 1, "a": [1, 2.0] })");
+        auto response = json::object();
+        response->set("result", result);
+        response->set("n", 1);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"result":{"b":1,"a":[1,2]},"n":1})"), json::stringify(response));
+        // Read as the document it is, wherever it sits.
+        CPPUNIT_ASSERT(json::isObject(result) && !json::isArray(result));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), *json::getInt(json::asObject(result), "b"));
+        CPPUNIT_ASSERT_EQUAL(size_t(2), json::getArray(json::getObject(response, "result"), "a")->size());
+        const json::Var list = json::verbatim("[3]");
+        CPPUNIT_ASSERT(json::isArray(list) && !json::asObject(list) && json::asArray(list)->size() == 1);
+        CPPUNIT_ASSERT(!json::isObject(json::verbatim("\"text\"")));
+        CPPUNIT_ASSERT_THROW(json::verbatim("{\"a\":"), json::JsonError);
     }
 };
 

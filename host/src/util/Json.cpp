@@ -29,6 +29,12 @@ Array::Ptr array() { return new Array(); }
 namespace {
 
 constexpr int kMaxDepth = 64;
+constexpr const char* kTooDeep = "invalid JSON: nesting deeper than 64 levels";
+constexpr const char* kNulByte = "invalid JSON: NUL byte in the document";
+
+std::string syntaxError(const std::string& what, size_t offset) {
+    return "invalid JSON: " + what + " (at byte " + std::to_string(offset) + ")";
+}
 
 // SAX events into Poco documents: the same value types Poco's parser makes (integers as Int64,
 // UInt64 above its range; other numbers double; null as an empty Var; objects sorted by name).
@@ -117,13 +123,26 @@ Var parse(const std::string& text) {
     const rapidjson::ParseResult ok =
         reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(in, builder);
     if (!ok) {
-        if (builder.tooDeep()) throw JsonError("invalid JSON: nesting deeper than 64 levels");
-        throw JsonError(std::string("invalid JSON: ") + rapidjson::GetParseError_En(ok.Code()) + " (at byte " +
-                        std::to_string(ok.Offset()) + ")");
+        if (builder.tooDeep()) throw JsonError(kTooDeep);
+        throw JsonError(syntaxError(rapidjson::GetParseError_En(ok.Code()), ok.Offset()));
     }
     // The reader stops at a NUL byte; text after it is not part of the document.
-    if (in.Tell() < text.size()) throw JsonError("invalid JSON: NUL byte in the document");
+    if (in.Tell() < text.size()) throw JsonError(kNulByte);
     return std::move(builder.result());
+}
+
+std::string condense(const std::string& text) {
+    if (text.empty()) throw JsonError("invalid JSON: empty document");
+    std::string out;
+    ha_plugins::CondenseFailure failure;
+    if (ha_plugins::condenseJson(text, kMaxDepth, out, failure)) return out;
+    if (failure.tooDeep) throw JsonError(kTooDeep);
+    if (failure.nulByte) throw JsonError(kNulByte);
+    throw JsonError(syntaxError(failure.message, failure.offset));
+}
+
+Var verbatim(const std::string& text) {
+    return Var(ha_plugins::VerbatimJson{std::make_shared<const std::string>(condense(text))});
 }
 
 Object::Ptr parseObject(const std::string& text) {
@@ -134,13 +153,32 @@ Object::Ptr parseObject(const std::string& text) {
 
 std::string stringify(const Var& value) { return ha_plugins::jsonText(value); }
 
-bool isObject(const Var& v) { return v.type() == typeid(Object::Ptr); }
+namespace {
+// The condensed text of a verbatim() value, or null.
+const std::string* verbatimText(const Var& v) {
+    return v.type() == typeid(ha_plugins::VerbatimJson) ? v.extract<ha_plugins::VerbatimJson>().text.get() : nullptr;
+}
+}  // namespace
 
-bool isArray(const Var& v) { return v.type() == typeid(Array::Ptr); }
+bool isObject(const Var& v) {
+    if (const std::string* text = verbatimText(v)) return text->front() == '{';
+    return v.type() == typeid(Object::Ptr);
+}
 
-Object::Ptr asObject(const Var& v) { return isObject(v) ? v.extract<Object::Ptr>() : Object::Ptr(); }
+bool isArray(const Var& v) {
+    if (const std::string* text = verbatimText(v)) return text->front() == '[';
+    return v.type() == typeid(Array::Ptr);
+}
 
-Array::Ptr asArray(const Var& v) { return isArray(v) ? v.extract<Array::Ptr>() : Array::Ptr(); }
+Object::Ptr asObject(const Var& v) {
+    if (const std::string* text = verbatimText(v)) return text->front() == '{' ? asObject(parse(*text)) : Object::Ptr();
+    return isObject(v) ? v.extract<Object::Ptr>() : Object::Ptr();
+}
+
+Array::Ptr asArray(const Var& v) {
+    if (const std::string* text = verbatimText(v)) return text->front() == '[' ? asArray(parse(*text)) : Array::Ptr();
+    return isArray(v) ? v.extract<Array::Ptr>() : Array::Ptr();
+}
 
 namespace {
 std::optional<Var> member(const Object::Ptr& o, const std::string& key) {

@@ -34,8 +34,17 @@ Object::Ptr parseObject(const std::string& text);
 // Compact JSON text.
 std::string stringify(const Var& value);
 
-bool isObject(const Var& v);
-bool isArray(const Var& v);
+// Checks one document as parse() does and returns it compact (numbers and escapes as
+// stringify() writes them, members in their order), without building it. Throws JsonError.
+std::string condense(const std::string& text);
+// A value stringify() writes as condense(text): for a document the host only passes on (a
+// plugin's result on its way to a response, a model, an answer), which is then never built.
+// isObject/asObject/isArray/asArray (and getObject/getArray) read it as the document it is,
+// parsing it on that first look. Throws JsonError.
+Var verbatim(const std::string& text);
+
+bool isObject(const Var& v);  // also a verbatim() object
+bool isArray(const Var& v);   // also a verbatim() array
 Object::Ptr asObject(const Var& v);  // nullptr unless an object
 Array::Ptr asArray(const Var& v);    // nullptr unless an array
 
