@@ -1,4 +1,4 @@
-/* Pins the ABI 1.1 struct layout on LP64 platforms (1.0 members keep their 1.0 offsets; 1.1
+/* Pins the ABI 1.2 struct layout on LP64 platforms (1.0 members keep their 1.0 offsets; 1.1 and 1.2
  * members are appended). Compiled as strict C99 with -pedantic
  * -Werror, so it also proves the SDK headers are plain C99. A layout change fails the build:
  * that is an ABI break and needs a new major version (see the changelog in abi.h). */
@@ -49,12 +49,15 @@ PIN(call_cancel_ctx, offsetof(ha_call, cancel_ctx) == 56);     /* 1.1 */
 PIN(call_is_cancelled, offsetof(ha_call, is_cancelled) == 64); /* 1.1 */
 PIN(call_stream, offsetof(ha_call, stream) == 72);             /* 1.1 */
 
-PIN(tool_info_size, sizeof(ha_tool_info) == 40);
+PIN(tool_info_size, sizeof(ha_tool_info) == 48);
 PIN(tool_info_effect, offsetof(ha_tool_info, effect) == 4);
 PIN(tool_info_timeout, offsetof(ha_tool_info, timeout_ms) == 8);
 PIN(tool_info_name, offsetof(ha_tool_info, name) == 16);
 PIN(tool_info_description, offsetof(ha_tool_info, description) == 24);
 PIN(tool_info_schema, offsetof(ha_tool_info, input_schema) == 32);
+PIN(tool_info_flags, offsetof(ha_tool_info, flags) == 40);             /* 1.2 */
+PIN(tool_info_reserved1, offsetof(ha_tool_info, reserved1) == 44);     /* 1.2 */
+PIN(tool_info_size_1_1, HA_SIZE_THROUGH(ha_tool_info, input_schema) == 40);
 
 PIN(tools_v1_size, sizeof(ha_tools_v1) == 32);
 PIN(tools_v1_count, offsetof(ha_tools_v1, count) == 8);
@@ -81,7 +84,7 @@ PIN(provider_v10_size, HA_SIZE_THROUGH(ha_provider_v1, chat) == 16);
 
 /* Values of the constants are part of the ABI too. */
 PIN(abi_major, HA_ABI_MAJOR == 1u);
-PIN(abi_minor, HA_ABI_MINOR == 1u);
+PIN(abi_minor, HA_ABI_MINOR == 2u);
 PIN(log_levels, HA_LOG_ERROR == 3 && HA_LOG_WARNING == 4 && HA_LOG_NOTICE == 5 && HA_LOG_INFO == 6 &&
                     HA_LOG_DEBUG == 7);
 PIN(status_codes, HA_OK == 0 && HA_ERR_INVALID_ARGUMENT == -1 && HA_ERR_NOT_FOUND == -2 &&
@@ -90,6 +93,7 @@ PIN(status_codes, HA_OK == 0 && HA_ERR_INVALID_ARGUMENT == -1 && HA_ERR_NOT_FOUN
                       HA_ERR_QUOTA == -9 && HA_ERR_TOO_LARGE == -10);
 PIN(kinds, HA_KIND_TOOLS == 1u && HA_KIND_PROVIDER == 2u);
 PIN(effects, HA_EFFECT_READ_ONLY == 1u && HA_EFFECT_MUTATING == 2u);
+PIN(capability_flags, HA_CAPABILITY_INSTANT == 1u);
 
 int main(void) {
     ha_call call = {0};

@@ -6,6 +6,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <unistd.h>
+
 #include <sys/stat.h>
 
 namespace ha::plugin {
@@ -38,6 +40,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testCallsThroughTheAbi);
     CPPUNIT_TEST(testExceptionThroughTheAbiIsContained);
     CPPUNIT_TEST(testHangingPluginTimesOutAndIsFenced);
+    CPPUNIT_TEST(testInstantCapabilityRunsOnTheCallersThreadUntilItOverruns);
     CPPUNIT_TEST(testMutatingCapabilityIsNeverInvoked);
     CPPUNIT_TEST(testAbi10PluginLoadsAndWorks);
     CPPUNIT_TEST(testGroupBelongsToThePluginNamedLikeIt);
@@ -95,8 +98,8 @@ public:
             CPPUNIT_ASSERT_MESSAGE(file + ": '" + rep->message + "' lacks '" + fragment + "'",
                                    rep->message.find(fragment) != std::string::npos);
         };
-        expect("wrong_major.so", "built for ABI 2.0, host provides ABI 1.1");
-        expect("short_struct.so", "entry struct is 16 bytes, ABI 1.1 needs at least 48");
+        expect("wrong_major.so", "built for ABI 2.0, host provides ABI 1.2");
+        expect("short_struct.so", "entry struct is 16 bytes, ABI 1.2 needs at least 48");
         expect("bad_schema.so", "capability 'fixture_bad_schema.broken': input_schema is not a JSON object");
         expect("no_entry.so", "does not export homelab_assistant_plugin_entry");
         expect("failing_create.so", "create() failed: sensor /dev/fixture not found");
@@ -146,7 +149,9 @@ public:
         const auto deadline = Deadline::after(std::chrono::seconds(2));
         ToolOutput echo = toolNamed(r, "fixture.echo")->invoke(R"({"text":"hi","count":2})", deadline, {});
         CPPUNIT_ASSERT(echo.status == CallStatus::Ok);
-        CPPUNIT_ASSERT_EQUAL(std::string(R"({"count":2,"text":"hi"})"), json::stringify(echo.result));
+        // The result is passed on as the plugin wrote it (condensed, members in its order).
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"text":"hi","count":2})"), json::stringify(echo.result));
+        CPPUNIT_ASSERT_EQUAL(std::string("hi"), *json::getString(json::asObject(echo.result), "text"));
 
         ToolOutput fail = toolNamed(r, "fixture.fail")->invoke("{}", deadline, {});
         CPPUNIT_ASSERT(fail.status == CallStatus::Unavailable);
@@ -167,6 +172,33 @@ public:
             CPPUNIT_ASSERT(out.status == CallStatus::Internal);
             CPPUNIT_ASSERT_MESSAGE(out.error, out.error.find("exception") != std::string::npos);
         }
+    }
+
+    void testInstantCapabilityRunsOnTheCallersThreadUntilItOverruns() {
+        test::TempDir dir;
+        install(dir, "instant");
+        install(dir, "good_tools");
+        const LoadResult r = load(dir);
+        auto instant = toolNamed(r, "fixture_instant.thread");
+        CPPUNIT_ASSERT(instant && instant->info().instant);
+        CPPUNIT_ASSERT(!toolNamed(r, "fixture.echo")->info().instant);  // no flags: a call thread
+        const auto threadOf = [](const ToolOutput& out) { return *json::getInt(json::asObject(out.result), "tid"); };
+        const int64_t self = static_cast<int64_t>(::gettid());
+        ToolOutput out = instant->invoke("{}", Deadline::after(std::chrono::milliseconds(200)), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Ok);
+        CPPUNIT_ASSERT_EQUAL(self, threadOf(out));
+        // The promise broken: 400 ms past a 200 ms deadline fails as timed out, after the fact...
+        out = instant->invoke(R"({"sleep_ms":400})", Deadline::after(std::chrono::milliseconds(200)), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Timeout);
+        CPPUNIT_ASSERT_MESSAGE(out.error, out.error.find("did not answer in time") != std::string::npos);
+        // ...and the capability's calls go to a call thread from then on, with their deadline kept.
+        out = instant->invoke("{}", Deadline::after(std::chrono::milliseconds(200)), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Ok);
+        CPPUNIT_ASSERT(threadOf(out) != self);
+        const uint64_t start = Deadline::nowNs();
+        out = instant->invoke(R"({"sleep_ms":2000})", Deadline::after(std::chrono::milliseconds(200)), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Timeout);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(elapsedMs(start)), elapsedMs(start) < 1500);
     }
 
     void testHangingPluginTimesOutAndIsFenced() {

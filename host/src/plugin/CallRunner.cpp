@@ -195,11 +195,42 @@ bool waitForCall(CallState& state, std::unique_lock<std::mutex>& lock, Deadline 
     }
 }
 
+// The call's outcome from its closed sinks, checked against the ABI's rules.
+void collect(CallState& state, CallOutcome& outcome, const CallLimits& limits) {
+    outcome.status = state.status;
+    outcome.threw = state.threw;
+    {
+        std::lock_guard<std::mutex> sinkLock(state.out.mutex);
+        outcome.overflowed = state.out.overflowed;
+    }
+    outcome.output = state.out.close();
+    bool errorCut = false;
+    {
+        std::lock_guard<std::mutex> sinkLock(state.err.mutex);
+        errorCut = state.err.overflowed;
+    }
+    outcome.error = state.err.close();
+    // Marks the cut: the Redactor masks the head of a secret the cut may have left there.
+    if (errorCut) outcome.error += "...";
+    if (outcome.threw) {
+        outcome.status = HA_ERR_INTERNAL;
+        outcome.error = "the plugin let an exception escape through the C ABI";
+    } else if (outcome.overflowed) {
+        outcome.status = HA_ERR_TOO_LARGE;  // whatever the plugin returned: its output is incomplete
+        outcome.output.clear();
+        outcome.error = "the plugin's output exceeded " + std::to_string(limits.maxOutputBytes) + " bytes";
+    } else if (outcome.status > 0) {
+        outcome.status = HA_ERR_INTERNAL;  // the ABI has no positive codes
+        outcome.error = "the plugin returned an invalid status code";
+    }
+}
+
 }  // namespace
 
 CallRunner::CallRunner(CallLimits limits) : limits_(limits), stuck_(std::make_shared<std::atomic<int>>(0)) {}
 
-CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadline, const CallContext& context) {
+CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadline, const CallContext& context,
+                            CallThread thread) {
     CallOutcome outcome;
     const int stuck = stuck_->load();
     if (stuck >= limits_.maxStuckCalls) {
@@ -218,6 +249,20 @@ CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadl
 
     std::shared_ptr<CallState> state = prepare(std::move(input), deadline, context, limits_);
     state->stuck = stuck_;
+    if (thread == CallThread::Caller) {
+        runCall(state, fn);
+        state->closeStream();
+        collect(*state, outcome, limits_);
+        Quarantine::instance().keep(state);
+        if (Deadline::nowNs() > deadline.ns() + static_cast<uint64_t>(std::chrono::nanoseconds(kGrace).count())) {
+            outcome = CallOutcome{};
+            outcome.status = HA_ERR_TIMEOUT;
+            outcome.timedOut = true;
+            outcome.overran = true;
+            outcome.error = "the plugin returned after the deadline";
+        }
+        return outcome;
+    }
     try {
         CallWorkers::instance().run([state, fn = std::move(fn)] { runCall(state, fn); });
     } catch (const std::system_error& e) {
@@ -243,34 +288,10 @@ CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadl
     }
     lock.unlock();
     state->closeStream();
-    outcome.status = state->status;
-    outcome.threw = state->threw;
-    {
-        std::lock_guard<std::mutex> sinkLock(state->out.mutex);
-        outcome.overflowed = state->out.overflowed;
-    }
-    outcome.output = state->out.close();
-    bool errorCut = false;
-    {
-        std::lock_guard<std::mutex> sinkLock(state->err.mutex);
-        errorCut = state->err.overflowed;
-    }
-    outcome.error = state->err.close();
-    // Marks the cut: the Redactor masks the head of a secret the cut may have left there.
-    if (errorCut) outcome.error += "...";
+    collect(*state, outcome, limits_);
     Quarantine::instance().keep(state);
-    if (outcome.threw) {
-        outcome.status = HA_ERR_INTERNAL;
-        outcome.error = "the plugin let an exception escape through the C ABI";
-    } else if (outcome.overflowed) {
-        outcome.status = HA_ERR_TOO_LARGE;  // whatever the plugin returned: its output is incomplete
-        outcome.output.clear();
-        outcome.error = "the plugin's output exceeded " + std::to_string(limits_.maxOutputBytes) + " bytes";
-    } else if (outcome.status > 0) {
-        outcome.status = HA_ERR_INTERNAL;  // the ABI has no positive codes
-        outcome.error = "the plugin returned an invalid status code";
-    }
     return outcome;
 }
+
 
 }  // namespace ha::plugin

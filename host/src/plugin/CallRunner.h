@@ -1,5 +1,7 @@
-// Runs one call into plugin code on a worker thread and waits no longer than the call's deadline
-// (or until the caller cancels). A call that overruns is abandoned: its thread keeps the call's
+// Runs one call into plugin code on a call thread and waits no longer than the call's deadline
+// (or until the caller cancels). A call of an instant capability (HA_CAPABILITY_INSTANT) runs on
+// the caller's thread instead: no hand-off, but nothing can stop waiting for it; one that returns
+// past its deadline (plus the grace) fails as timed out and says it overran. A call that overruns is abandoned: its thread keeps the call's
 // buffers alive until the plugin returns, and the plugin's "stuck calls" counter stops new calls
 // once too many pile up. Sinks are strict: output beyond the limit fails the call as too large
 // whatever the plugin returns, and writes after the call returned are ignored.
@@ -33,7 +35,11 @@ struct CallOutcome {
     bool threw = false;      // an exception escaped the plugin
     bool refused = false;    // not started: too many stuck calls
     bool overflowed = false; // the output sink refused data
+    bool overran = false;    // ran on the caller's thread and returned past its deadline
 };
+
+// Where a call runs.
+enum class CallThread { Call, Caller };
 
 using PluginFunction = std::function<int32_t(const ha_call* call)>;
 
@@ -41,7 +47,8 @@ class CallRunner {
 public:
     explicit CallRunner(CallLimits limits = {});
 
-    CallOutcome run(PluginFunction fn, std::string input, Deadline deadline, const CallContext& context = {});
+    CallOutcome run(PluginFunction fn, std::string input, Deadline deadline, const CallContext& context = {},
+                    CallThread thread = CallThread::Call);
 
     // Calls abandoned at their deadline that have not returned yet.
     int stuckCalls() const { return stuck_->load(); }

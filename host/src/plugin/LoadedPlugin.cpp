@@ -103,10 +103,10 @@ std::string LoadedPlugin::bindInterfaces() {
 }
 
 CallOutcome LoadedPlugin::call(const std::function<int32_t(void*, const ha_call*)>& fn, std::string input,
-                               Deadline deadline, const CallContext& context) {
+                               Deadline deadline, const CallContext& context, CallThread thread) {
     void* instance = instance_;
     return runner_.run([fn, instance](const ha_call* c) { return fn(instance, c); }, std::move(input), deadline,
-                       context);
+                       context, thread);
 }
 
 }  // namespace ha::plugin

@@ -51,9 +51,10 @@ public:
     // Calls abandoned at their deadline that have not returned yet.
     int stuckCalls() const { return runner_.stuckCalls(); }
 
-    // Runs fn (which receives the instance) on a call thread within the deadline.
+    // Runs fn (which receives the instance) on a call thread within the deadline, or on the
+    // caller's thread for an instant capability (see CallRunner).
     CallOutcome call(const std::function<int32_t(void* instance, const ha_call*)>& fn, std::string input,
-                     Deadline deadline, const CallContext& context = {});
+                     Deadline deadline, const CallContext& context = {}, CallThread thread = CallThread::Call);
 
 private:
     static void hostLog(void* ctx, int32_t level, const char* message);

@@ -4,6 +4,7 @@
 #include "plugin/LoadedPlugin.h"
 #include "tools/Tool.h"
 
+#include <atomic>
 #include <memory>
 
 namespace ha::plugin {
@@ -16,8 +17,13 @@ public:
     ToolOutput invoke(const std::string& inputJson, Deadline deadline, const CallContext& context) override;
 
 private:
+    // An instant capability that overran its deadline loses the hint: its calls go to a call
+    // thread from then on.
+    void revokeInstant(double tookMs);
+
     std::shared_ptr<LoadedPlugin> plugin_;
     ToolInfo info_;
+    std::atomic<bool> instant_;
 };
 
 }  // namespace ha::plugin

@@ -23,6 +23,7 @@ struct ToolInfo {
     Effect effect = Effect::Mutating;
     std::chrono::milliseconds timeout{0};  // 0: the host's default
     std::string pluginId;
+    bool instant = false;  // HA_CAPABILITY_INSTANT: the plugin says it answers at once
 };
 
 struct ToolOutput {

@@ -40,6 +40,7 @@ public:
             "Current CPU usage in percent (overall and per core, measured over the last sampling interval), "
             "I/O wait, load average over 1, 5 and 15 minutes, number of cores, CPU model and system uptime.";
         usage.timeoutMs = 2000;
+        usage.flags = HA_CAPABILITY_INSTANT;  // an in-memory sample and procfs, nothing that can hang
         return {usage};
     }
 

@@ -33,6 +33,7 @@ public:
             "swap usage, and the size of the ZFS ARC cache when ZFS is in use (ARC memory counts as used but is "
             "released on demand).";
         usage.timeoutMs = 2000;
+        usage.flags = HA_CAPABILITY_INSTANT;  // procfs only: never waits
         return {usage};
     }
 

@@ -25,7 +25,7 @@ static const ha_plugin_descriptor descriptor = {
 static const ha_tool_info capabilities[] = {
     {sizeof(ha_tool_info), HA_EFFECT_READ_ONLY, 1000, 0, "ups.status",
      "State of the UPS: on mains or on battery, low battery, battery charge in percent and the runtime left.",
-     NO_INPUT},
+     NO_INPUT, 0, 0},
 };
 
 typedef struct ups {

@@ -113,6 +113,7 @@ struct ToolSpec {
     std::string inputSchema = R"({"type":"object","properties":{},"additionalProperties":false})";
     uint32_t effect = HA_EFFECT_READ_ONLY;
     uint32_t timeoutMs = 0;
+    uint32_t flags = 0;  // HA_CAPABILITY_* (tools.h): HA_CAPABILITY_INSTANT for in-memory answers
 };
 
 namespace detail {
@@ -207,7 +208,7 @@ struct ToolsAdapter {
             infos.reserve(specs.size());
             for (const ToolSpec& s : specs) {
                 infos.push_back(ha_tool_info{sizeof(ha_tool_info), s.effect, s.timeoutMs, 0, s.name.c_str(),
-                                             s.description.c_str(), s.inputSchema.c_str()});
+                                             s.description.c_str(), s.inputSchema.c_str(), s.flags, 0});
             }
         }
     };

@@ -56,6 +56,15 @@ extern "C" {
 #define HA_EFFECT_READ_ONLY 1u /* observes state only */
 #define HA_EFFECT_MUTATING 2u  /* changes state; unknown values are treated as mutating */
 
+/* ---- hints about a capability (ha_tool_info.flags, since 1.2: any combination) ------------- */
+/* invoke() answers at once from the plugin's memory or from procfs: it never waits on anything
+ * that can hang (a disk, the network, another process, a lock held across such a wait). The
+ * host may then run the call on its own thread instead of handing it to a call thread, which
+ * saves two thread switches per call but cannot stop waiting at the deadline. A call that
+ * overruns its deadline all the same costs the capability this hint until the host restarts
+ * (logged as a warning). Unknown flags are ignored. */
+#define HA_CAPABILITY_INSTANT 1u
+
 typedef struct ha_tool_info {
     uint32_t struct_size;
     uint32_t effect;     /* HA_EFFECT_* */
@@ -66,6 +75,9 @@ typedef struct ha_tool_info {
     const char *name;
     const char *description;  /* what it returns; shown to the LLM; one or two sentences */
     const char *input_schema; /* JSON Schema of the input: an object schema ("type":"object") */
+    /* ---- since 1.2: read only when HA_STRUCT_HAS(info, ha_tool_info, flags) ---- */
+    uint32_t flags; /* HA_CAPABILITY_* hints, 0 for none */
+    uint32_t reserved1;
 } ha_tool_info;
 
 typedef struct ha_tools_v1 {

@@ -7,7 +7,7 @@ HA_BINARY=$1 PLUGINS=$2 FIXTURES=$3
 KEY=it-key-$(openssl rand -hex 16)
 
 expect_exit "--version" 0 "$HA_BINARY" --version
-expect_grep "--version names the ABI" "plugin ABI 1\.1" <(echo "$OUT")
+expect_grep "--version names the ABI" "plugin ABI 1\.2" <(echo "$OUT")
 D=$WORK/startup
 mkdir -p "$D" && ha_make_cert "$D"
 printf 'allow: ["cpu.*"]\n' >"$D/policy.yaml"
