@@ -68,11 +68,14 @@ PIN(provider_v1_size, sizeof(ha_provider_v1) == 24); /* 1.0: 16 */
 PIN(provider_v1_chat, offsetof(ha_provider_v1, chat) == 8);
 PIN(provider_v1_describe, offsetof(ha_provider_v1, describe) == 16); /* 1.1 */
 
-PIN(answers_v1_size, sizeof(ha_answers_v1) == 40); /* 1.1 */
+PIN(answers_v1_size, sizeof(ha_answers_v1) == 48); /* 1.1: 40 */
 PIN(answers_v1_profile, offsetof(ha_answers_v1, profile) == 8);
 PIN(answers_v1_match, offsetof(ha_answers_v1, match) == 16);
 PIN(answers_v1_summarize, offsetof(ha_answers_v1, summarize) == 24);
 PIN(answers_v1_checks, offsetof(ha_answers_v1, checks) == 32);
+PIN(answers_v1_flags, offsetof(ha_answers_v1, flags) == 40);           /* 1.2 */
+PIN(answers_v1_reserved1, offsetof(ha_answers_v1, reserved1) == 44);   /* 1.2 */
+PIN(answers_flags, HA_ANSWERS_INSTANT_MATCH == 1u && HA_ANSWERS_INSTANT_SUMMARIZE == 2u && HA_ANSWERS_INSTANT_CHECKS == 4u);
 
 /* The 1.0 sizes stay readable through HA_SIZE_THROUGH: what a 1.0 writer filled. */
 PIN(call_v10_size, HA_SIZE_THROUGH(ha_call, error) == 48);

@@ -41,6 +41,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testExceptionThroughTheAbiIsContained);
     CPPUNIT_TEST(testHangingPluginTimesOutAndIsFenced);
     CPPUNIT_TEST(testInstantCapabilityRunsOnTheCallersThreadUntilItOverruns);
+    CPPUNIT_TEST(testInstantAnswersRunOnTheCallersThreadUntilOneOverruns);
     CPPUNIT_TEST(testMutatingCapabilityIsNeverInvoked);
     CPPUNIT_TEST(testAbi10PluginLoadsAndWorks);
     CPPUNIT_TEST(testGroupBelongsToThePluginNamedLikeIt);
@@ -198,6 +199,35 @@ public:
         const uint64_t start = Deadline::nowNs();
         out = instant->invoke(R"({"sleep_ms":2000})", Deadline::after(std::chrono::milliseconds(200)), {});
         CPPUNIT_ASSERT(out.status == CallStatus::Timeout);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(elapsedMs(start)), elapsedMs(start) < 1500);
+    }
+
+    void testInstantAnswersRunOnTheCallersThreadUntilOneOverruns() {
+        test::TempDir dir;
+        install(dir, "instant");
+        LoaderOptions o;
+        o.directory = dir.path();
+        o.createTimeout = std::chrono::milliseconds(5000);
+        o.answersTimeout = std::chrono::milliseconds(200);
+        const LoadResult r = PluginLoader(o).loadAll();
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.answerers.size());
+        const auto checkedOn = [&](const std::string& arguments) -> std::optional<std::string> {
+            ToolExecution ex;
+            ex.record.capability = "fixture_instant.thread";
+            ex.record.arguments = json::parse(arguments);
+            ex.record.status = CallStatus::Ok;
+            std::string error;
+            const auto findings = r.answerers[0]->checks({ex}, {}, error);
+            if (!findings || findings->empty()) return std::nullopt;
+            return findings->front().message;
+        };
+        const std::string self = std::to_string(::gettid());
+        CPPUNIT_ASSERT_EQUAL(self, checkedOn("{}").value_or("none"));
+        CPPUNIT_ASSERT(!checkedOn(R"({"sleep_ms":400})"));  // overran: no findings, the hint is gone
+        const auto later = checkedOn("{}");
+        CPPUNIT_ASSERT(later && *later != self);
+        const uint64_t start = Deadline::nowNs();
+        CPPUNIT_ASSERT(!checkedOn(R"({"sleep_ms":2000})"));  // on a call thread: the deadline holds
         CPPUNIT_ASSERT_MESSAGE(std::to_string(elapsedMs(start)), elapsedMs(start) < 1500);
     }
 

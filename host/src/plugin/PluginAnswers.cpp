@@ -65,6 +65,7 @@ std::shared_ptr<PluginAnswers> PluginAnswers::bind(std::shared_ptr<LoadedPlugin>
     const ha_answers_v1* vtable = plugin->answers();
     if (vtable == nullptr) return nullptr;
     std::shared_ptr<PluginAnswers> answers(new PluginAnswers(std::move(plugin), timeout));
+    if (HA_STRUCT_HAS(vtable, ha_answers_v1, flags)) answers->instant_ = vtable->flags;
     if (vtable->profile != nullptr) {
         auto out = answers->call(vtable->profile, "profile", json::object(), {}, error);
         if (!out) return nullptr;
@@ -74,9 +75,15 @@ std::shared_ptr<PluginAnswers> PluginAnswers::bind(std::shared_ptr<LoadedPlugin>
 }
 
 json::Object::Ptr PluginAnswers::call(Function fn, const std::string& what, const json::Object::Ptr& input,
-                                      const CallContext& context, std::string& error) const {
+                                      const CallContext& context, std::string& error, uint32_t instantFlag) const {
+    const bool instant = instantFlag != 0 && (instant_.load(std::memory_order_relaxed) & instantFlag) != 0;
     CallOutcome outcome = plugin_->call([fn](void* instance, const ha_call* c) { return fn(instance, c); },
-                                        json::stringify(input), Deadline::after(timeout_), context);
+                                        json::stringify(input), Deadline::after(timeout_), context,
+                                        instant ? CallThread::Caller : CallThread::Call);
+    if (outcome.overran && (instant_.fetch_and(~instantFlag) & instantFlag) != 0) {
+        logger().warning("plugin '" + plugin_->identity().id + "': " + what +
+                         "() is declared instant but returned after its deadline; it runs on a call thread from now on");
+    }
     if (outcome.status == HA_ERR_UNSUPPORTED) return nullptr;  // nothing to say; not an error
     if (outcome.status != HA_OK) {
         error = what + "() failed: " + (outcome.error.empty() ? "status " + std::to_string(outcome.status) : outcome.error);
@@ -132,7 +139,7 @@ std::vector<Match> PluginAnswers::match(const QuestionInput& question, const Cal
     const ha_answers_v1* vtable = plugin_->answers();
     if (vtable->match == nullptr) return {};
     std::string error;
-    auto out = call(vtable->match, "match", questionJson(question), context, error);
+    auto out = call(vtable->match, "match", questionJson(question), context, error, HA_ANSWERS_INSTANT_MATCH);
     if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
     return readMatches(plugin(), out);
 }
@@ -164,7 +171,7 @@ std::optional<Summary> PluginAnswers::summarize(const QuestionInput& question, c
     const json::Object::Ptr outcome = outcomeJson(execution);
     for (const auto& [key, value] : *outcome) input->set(key, value);
     std::string error;
-    auto out = call(vtable->summarize, "summarize", input, context, error);
+    auto out = call(vtable->summarize, "summarize", input, context, error, HA_ANSWERS_INSTANT_SUMMARIZE);
     if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
     return readSummary(out);
 }
@@ -185,7 +192,7 @@ std::optional<std::vector<Finding>> PluginAnswers::checks(const std::vector<Tool
     auto list = json::array();
     for (const ToolExecution& ex : results) list->add(outcomeJson(ex));
     input->set("results", list);
-    auto out = call(vtable->checks, "checks", input, context, error);
+    auto out = call(vtable->checks, "checks", input, context, error, HA_ANSWERS_INSTANT_CHECKS);
     if (!out) {
         if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
         return std::nullopt;

@@ -6,6 +6,7 @@
 #include "answers/Answerer.h"
 #include "plugin/LoadedPlugin.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -49,13 +50,16 @@ private:
     using Function = int32_t (*)(void*, const ha_call*);
     PluginAnswers(std::shared_ptr<LoadedPlugin> plugin, std::chrono::milliseconds timeout);
 
-    // Runs one answers function; the parsed output object, or null with `error` set.
+    // Runs one answers function (on the caller's thread when `instantFlag` is among the plugin's
+    // HA_ANSWERS_INSTANT_* hints); the parsed output object, or null with `error` set.
     json::Object::Ptr call(Function fn, const std::string& what, const json::Object::Ptr& input,
-                           const CallContext& context, std::string& error) const;
+                           const CallContext& context, std::string& error, uint32_t instantFlag = 0) const;
 
     std::shared_ptr<LoadedPlugin> plugin_;
     std::chrono::milliseconds timeout_;
     AnswerProfile profile_;
+    // The hints still trusted: a function that overran its deadline loses its bit.
+    mutable std::atomic<uint32_t> instant_{0};
 };
 
 }  // namespace ha::plugin

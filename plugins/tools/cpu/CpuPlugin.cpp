@@ -49,6 +49,9 @@ public:
         return cache_.get(name, [&] { return usage(call); }, call);
     }
 
+    // match, summarize and checks read their input and the plugin's memory only.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() const { return cpuProfile(); }
     std::string match(const Call& call) const { return cpuMatch(call.input); }
     std::string summarize(const Call& call) const { return cpuSummary(call.input); }

@@ -110,6 +110,9 @@ public:
         return toJson(out);
     }
 
+    // match, summarize and checks read their input and the plugin's memory only.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() const { return diskProfile(); }
     std::string match(const Call& call) const { return diskMatch(call.input); }
     std::string summarize(const Call& call) const { return diskSummary(call.input, thresholds_); }

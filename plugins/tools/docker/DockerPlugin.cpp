@@ -96,6 +96,8 @@ public:
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
 
+    // summarize and checks read their input only; match() asks for names, which can wait.
+    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() const { return dockerProfile(checkSettings_); }
     std::string match(const Call& call) { return dockerMatch(call.input, containerNames(call)); }
     std::string summarize(const Call& call) const { return dockerSummary(call.input); }

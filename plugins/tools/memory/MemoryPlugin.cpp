@@ -42,6 +42,9 @@ public:
         return cache_.get(name, [&] { return usage(); }, call);
     }
 
+    // match, summarize and checks read their input and the plugin's memory only.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() const { return memoryProfile(); }
     std::string match(const Call& call) const { return memoryMatch(call.input); }
     std::string summarize(const Call& call) const { return memorySummary(call.input); }

@@ -178,6 +178,9 @@ public:
         return toJson(out);
     }
 
+    // match, summarize and checks read their input, the plugin's memory and sysfs only.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() { return answersProfile(interfaceNames()); }
     std::string match(const Call& call) { return answersMatch(answers::Question::parse(call.input), interfaceNames()); }
     std::string summarize(const Call& call) { return answersSummarize(answers::SummaryRequest::parse(call.input)); }

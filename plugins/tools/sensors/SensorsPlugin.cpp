@@ -57,6 +57,9 @@ public:
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
 
+    // match, summarize and checks read their input and the plugin's memory only.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() { return answersProfile(); }
     std::string match(const Call& call) { return answersMatch(answers::Question::parse(call.input)); }
     std::string summarize(const Call& call) { return answersSummarize(answers::SummaryRequest::parse(call.input)); }

@@ -101,6 +101,8 @@ public:
     }
 
     // ---- answers interface ----
+    // summarize and checks read their input only; match() asks for names, which can wait.
+    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() { return smartProfile(known(homelab_assistant::monotonicNowNs() + 1000000000ull)); }
 
     std::string match(const Call& call) {

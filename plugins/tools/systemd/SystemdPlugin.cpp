@@ -124,6 +124,8 @@ public:
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
 
+    // summarize and checks read their input only; match() asks for names, which can wait.
+    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() { return answersProfile(); }
 
     std::string match(const Call& call) {

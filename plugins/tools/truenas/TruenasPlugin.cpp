@@ -100,6 +100,9 @@ public:
         return cache_.get(key, call.deadlineNs, [&] { return Var(answer(name, call)); }).extract<std::string>();
     }
 
+    // match, summarize and checks read their input and the plugin's memory only.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() { return answersProfile(settings_.configured); }
     std::string match(const Call& call) { return answersMatch(call.input, settings_.configured, names_); }
     std::string summarize(const Call& call) {

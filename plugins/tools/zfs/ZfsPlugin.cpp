@@ -120,6 +120,8 @@ public:
     }
 
     // ---- answers interface ----
+    // summarize and checks read their input only; match() asks for names, which can wait.
+    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() {
         // Knowing the pool and dataset names up front keeps typo correction away from them.
         return zfsProfile(names(homelab_assistant::monotonicNowNs() + kNameLookupNs, true));

@@ -172,7 +172,9 @@ static int32_t checks(void *instance, const ha_call *call) {
     return write_text(call->output, out);
 }
 
-static const ha_answers_v1 answers = {sizeof(ha_answers_v1), 0, profile, match, summarize, checks};
+/* All three word their input only: the host may run them on its own thread. */
+static const ha_answers_v1 answers = {sizeof(ha_answers_v1), 0, profile, match, summarize, checks,
+                                      HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS, 0};
 
 static const void *get_interface(void *instance, const char *id) {
     (void)instance;

@@ -16,9 +16,9 @@
  *        (answers.h). tools.h now states the JSON-Schema subset and every host limit, and that
  *        a capability group belongs to one plugin. A 1.0 plugin loads and works unchanged on a
  *        1.1 host; a 1.1 plugin reads the appended ha_call members only through HA_STRUCT_HAS.
- *   1.2  Appended to ha_tool_info: flags (HA_CAPABILITY_INSTANT, tools.h) and reserved1. A 1.1
- *        plugin loads unchanged (its capabilities have no flags); a 1.2 plugin on a 1.1 host
- *        loses only the hint.
+ *   1.2  Appended to ha_tool_info: flags (HA_CAPABILITY_INSTANT, tools.h) and reserved1; to
+ *        ha_answers_v1: flags (HA_ANSWERS_INSTANT_*, answers.h) and reserved1. A 1.1 plugin
+ *        loads unchanged (no flags); a 1.2 plugin on a 1.1 host loses only the hints.
  * ---------------------------------------------------------------------------------------------
  *
  * Compatibility rules

@@ -84,6 +84,13 @@
  *   A capability that failed or was denied is the plugin's to report (usually a "warning":
  *   "Docker is not reachable", so that an outage is not mistaken for health).
  *
+ * ---- flags (since ABI 1.2): which functions answer at once ---------------------------------
+ *   HA_ANSWERS_INSTANT_* bits say that match, summarize or checks compute over their input and
+ *   the plugin's memory only (procfs and sysfs reads allowed): they never wait on anything that
+ *   can hang (a socket, a command, a disk, a lock held across such a wait). The host may then
+ *   run them on its own thread, as for HA_CAPABILITY_INSTANT (tools.h); a call that overruns its
+ *   deadline all the same costs the plugin that function's hint until the host restarts. A
+ *   match() that asks a daemon for names (containers, units) must not claim it.
  * Limits: output of one answers call 64 KiB; vocabulary 1024 words; topics 32; matches 8;
  * findings 256. Deadlines: plugins.answers_timeout_ms (2 s) per call. Answers functions run
  * with the same sinks and cancellation as invoke(); the host never passes them secrets.
@@ -98,6 +105,10 @@ extern "C" {
 #endif
 
 #define HA_ANSWERS_INTERFACE_V1 "homelab_assistant.answers/1"
+
+#define HA_ANSWERS_INSTANT_MATCH 1u
+#define HA_ANSWERS_INSTANT_SUMMARIZE 2u
+#define HA_ANSWERS_INSTANT_CHECKS 4u
 
 typedef struct ha_answers_v1 {
     uint32_t struct_size;
@@ -114,6 +125,10 @@ typedef struct ha_answers_v1 {
 
     /* [any-thread] Health findings from the results of the profile's checks. May be NULL. */
     int32_t (*checks)(void *instance, const ha_call *call);
+
+    /* ---- since 1.2: read only when HA_STRUCT_HAS(vtable, ha_answers_v1, flags) ---- */
+    uint32_t flags; /* HA_ANSWERS_INSTANT_* bits, 0 for none */
+    uint32_t reserved1;
 } ha_answers_v1;
 
 #ifdef __cplusplus

@@ -17,6 +17,8 @@
 //       std::string match(const homelab_assistant::Call& call);
 //       std::string summarize(const homelab_assistant::Call& call);
 //       std::string checks(const homelab_assistant::Call& call);
+//       static constexpr uint32_t kAnswersFlags = ...;  // HA_ANSWERS_INSTANT_* (answers.h)
+// and ToolSpec::flags = HA_CAPABILITY_INSTANT marks a capability that answers at once (tools.h).
 //   static const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor),
 //       HA_KIND_TOOLS, 0, 0, "my-tools", "My tools", "1.0.0", "Does things."};
 //   HA_DEFINE_TOOLS_PLUGIN(MyTools, kDescriptor)
@@ -193,6 +195,12 @@ template <class T>
 struct HasChecks<T, std::void_t<decltype(std::declval<T&>().checks(std::declval<const Call&>()))>> : std::true_type {};
 template <class T, class = void> struct HasDescribe : std::false_type {};
 template <class T> struct HasDescribe<T, std::void_t<decltype(std::declval<T&>().describe())>> : std::true_type {};
+// A tools class says which answers functions are instant with
+//     static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
+template <class T, class = void> struct AnswersFlags { static constexpr uint32_t value = 0; };
+template <class T> struct AnswersFlags<T, std::void_t<decltype(T::kAnswersFlags)>> {
+    static constexpr uint32_t value = T::kAnswersFlags;
+};
 }  // namespace detail
 
 // Adapts a tools class (see the top of this file) to ha_tools_v1, and to ha_answers_v1 when it
@@ -265,7 +273,9 @@ struct ToolsAdapter {
         detail::HasProfile<Plugin>::value ? &profile : nullptr,
         detail::HasMatch<Plugin>::value ? &match : nullptr,
         detail::HasSummarize<Plugin>::value ? &summarize : nullptr,
-        detail::HasChecks<Plugin>::value ? &checks : nullptr};
+        detail::HasChecks<Plugin>::value ? &checks : nullptr,
+        detail::AnswersFlags<Plugin>::value,
+        0};
 
     static const void* getInterface(void*, const char* id) noexcept {
         if (id == nullptr) return nullptr;
