@@ -9,7 +9,6 @@
 #include <Poco/Logger.h>
 
 #include <cmath>
-#include <cstdio>
 #include <random>
 
 namespace ha::http {
