@@ -33,6 +33,10 @@ class AuditLogTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testEverySyncMode);
     CPPUNIT_TEST(testReopensAfterLogrotateMovedTheFile);
     CPPUNIT_TEST(testCutsATornTailOnOpen);
+    CPPUNIT_TEST(testAppendThenTellsOnlyAfterASyncThatCoversIt);
+    CPPUNIT_TEST(testAppendThenTellsAFailedSyncAndCutsTheRecord);
+    CPPUNIT_TEST(testAppendThenWithoutBatchTellsAtOnce);
+    CPPUNIT_TEST(testAppendThenUnwritableThrowsAndNeverTells);
     CPPUNIT_TEST_SUITE_END();
 
     static json::Object::Ptr record(int n, size_t payload = 100) {
@@ -239,6 +243,103 @@ public:
         fail = false;
         log.append(record(3));
         CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1, 3}));
+    }
+
+    // The worker-free group commit: appendThen() returns at once, and each record is told durable
+    // only after an fdatasync that started after it was written; the syncs are shared.
+    void testAppendThenTellsOnlyAfterASyncThatCoversIt() {
+        test::TempDir dir;
+        const Redactor redactor;
+        std::atomic<int> started{0}, completed{0};
+        std::atomic<int> told{0}, toldEarly{0}, toldFailed{0};
+        {
+            AuditLog log(dir.file("audit.jsonl"), redactor, AuditSync::Batch, [&](int fd) {
+                ++started;
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a slow disk
+                const int rc = ::fdatasync(fd);
+                ++completed;
+                return rc;
+            });
+            std::vector<std::thread> threads;
+            for (int t = 0; t < 4; ++t) {
+                threads.emplace_back([&, t] {
+                    for (int i = 0; i < 50; ++i) {
+                        const int before = started.load();  // a sync covering it starts after the write
+                        log.appendThen(record(t * 100 + i), [&, before](const AuditError* failure) {
+                            if (failure != nullptr) ++toldFailed;
+                            if (completed.load() < before + 1) ++toldEarly;
+                            ++told;
+                        });
+                    }
+                });
+            }
+            for (auto& th : threads) th.join();
+            CPPUNIT_ASSERT(log.drain(std::chrono::seconds(10)));
+            CPPUNIT_ASSERT_EQUAL(200, told.load());
+            CPPUNIT_ASSERT_EQUAL(0, toldEarly.load());
+            CPPUNIT_ASSERT_EQUAL(0, toldFailed.load());
+            CPPUNIT_ASSERT_EQUAL(uint64_t(completed.load()), log.syncCount());
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(completed.load()) + " syncs", completed.load() < 200);
+            // A record left waiting when the log goes is still synced and told.
+            log.appendThen(record(999), [&](const AuditError* failure) {
+                if (failure == nullptr) ++told;
+            });
+        }
+        CPPUNIT_ASSERT_EQUAL(201, told.load());
+        CPPUNIT_ASSERT_EQUAL(size_t(201), wholeLines(dir.file("audit.jsonl")).size());
+    }
+
+    void testAppendThenTellsAFailedSyncAndCutsTheRecord() {
+        test::TempDir dir;
+        const Redactor redactor;
+        std::atomic<bool> fail{false};
+        AuditLog log(dir.file("audit.jsonl"), redactor, AuditSync::Batch, [&](int fd) {
+            if (fail) {
+                errno = EIO;
+                return -1;
+            }
+            return ::fdatasync(fd);
+        });
+        log.append(record(1));
+        fail = true;
+        std::string why;
+        std::atomic<int> told{0};
+        log.appendThen(record(2), [&](const AuditError* failure) {
+            if (failure != nullptr) why = failure->what();
+            ++told;
+        });
+        CPPUNIT_ASSERT(log.drain(std::chrono::seconds(10)));
+        CPPUNIT_ASSERT_EQUAL(1, told.load());
+        CPPUNIT_ASSERT_MESSAGE(why, why.find("fdatasync failed") != std::string::npos);
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1}));
+        fail = false;
+        bool durable = false;
+        log.appendThen(record(3), [&](const AuditError* failure) { durable = failure == nullptr; });
+        CPPUNIT_ASSERT(log.drain(std::chrono::seconds(10)));
+        CPPUNIT_ASSERT(durable);
+        CPPUNIT_ASSERT(wholeLines(dir.file("audit.jsonl")) == std::vector<int64_t>({1, 3}));
+    }
+
+    void testAppendThenWithoutBatchTellsAtOnce() {
+        for (AuditSync mode : {AuditSync::None, AuditSync::Always}) {
+            test::TempDir dir;
+            const Redactor redactor;
+            AuditLog log(dir.file("audit.jsonl"), redactor, mode);
+            bool told = false;
+            log.appendThen(record(1), [&](const AuditError* failure) { told = failure == nullptr; });
+            CPPUNIT_ASSERT(told);  // before appendThen() returned
+            CPPUNIT_ASSERT_EQUAL(size_t(1), wholeLines(dir.file("audit.jsonl")).size());
+        }
+    }
+
+    void testAppendThenUnwritableThrowsAndNeverTells() {
+        test::TempDir dir;
+        const Redactor redactor;
+        AuditLog log(dir.file("missing/audit.jsonl"), redactor, AuditSync::Batch);
+        bool told = false;
+        CPPUNIT_ASSERT_THROW(log.appendThen(record(1), [&](const AuditError*) { told = true; }), AuditError);
+        CPPUNIT_ASSERT(log.drain(std::chrono::seconds(1)));
+        CPPUNIT_ASSERT(!told);
     }
 
     void testEverySyncMode() {

@@ -4,6 +4,7 @@
 // stop with a request in flight.
 #include "TestSupport.h"
 #include "http/HttpsServer.h"
+#include "net/ErrorResponse.h"
 #include "net/Exchange.h"
 #include "net/ServerRequest.h"
 
@@ -23,6 +24,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -44,6 +46,8 @@ struct Observed {
     std::atomic<int> blocked{0};
     std::promise<void> release;
     std::shared_future<void> released{release.get_future().share()};
+    std::mutex heldMutex;
+    std::shared_ptr<Exchange> held;  // /held: the answer the handler left held when it returned
 };
 
 class TestHandler : public Poco::Net::HTTPRequestHandler {
@@ -90,6 +94,12 @@ public:
             ++seen_.blocked;
             seen_.released.wait_for(std::chrono::seconds(10));
             response.send() << "released";
+        } else if (path == "/held") {
+            auto exchange = ServerRequest::holdAnswer(request);
+            response.setContentLength(11);
+            response.send() << "held answer";
+            std::lock_guard<std::mutex> lock(seen_.heldMutex);
+            seen_.held = std::move(exchange);  // the worker returns; the test releases or withholds it
         } else if (path == "/slow") {
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
             response.send() << "done";
@@ -130,6 +140,8 @@ class ConnectionLayerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testThrowingHandlerGetsJson500);
     CPPUNIT_TEST(testFullQueueAnswers503);
     CPPUNIT_TEST(testStopLetsARequestInFlightFinish);
+    CPPUNIT_TEST(testHeldAnswerLeavesOnlyWhenReleased);
+    CPPUNIT_TEST(testWithheldAnswerIsReplacedAndTheConnectionClosed);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<test::TempDir> dir_;
@@ -176,6 +188,35 @@ class ConnectionLayerTest : public CppUnit::TestFixture {
             got.append(buffer, static_cast<size_t>(n));
         }
         return socket;
+    }
+
+    // The exchange /held left behind, once its worker has returned (at most 5 s).
+    std::shared_ptr<Exchange> heldExchange() {
+        const auto until = Clock::now() + std::chrono::seconds(5);
+        while (Clock::now() < until) {
+            {
+                std::lock_guard<std::mutex> lock(seen_->heldMutex);
+                if (seen_->held) return seen_->held;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return nullptr;
+    }
+
+    // Everything the socket gives until the peer closes, a timeout (`timeoutMs`) or `limit` bytes.
+    static std::string receiveSome(Poco::Net::SecureStreamSocket& socket, int timeoutMs, size_t limit = 65536) {
+        socket.setReceiveTimeout(Poco::Timespan(0, timeoutMs * 1000));
+        std::string got;
+        char buffer[4096];
+        try {
+            while (got.size() < limit) {
+                const int n = socket.receiveBytes(buffer, sizeof buffer);
+                if (n <= 0) break;
+                got.append(buffer, static_cast<size_t>(n));
+            }
+        } catch (const Poco::TimeoutException&) {
+        }
+        return got;
     }
 
 public:
@@ -298,6 +339,44 @@ public:
         CPPUNIT_ASSERT(!keepAlive);  // "Connection: close" while stopping
         HTTPResponse response;
         CPPUNIT_ASSERT_THROW(get("/stream", response), Poco::Exception);  // no longer listening
+    }
+
+    // An answer held for the audit log: the worker has returned, yet nothing reaches the client
+    // until release(); then the answer does, and the connection serves the next request.
+    void testHeldAnswerLeavesOnlyWhenReleased() {
+        startServer();
+        Poco::Net::SecureStreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port_), clientContext());
+        const std::string request = "GET /held HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        socket.sendBytes(request.data(), static_cast<int>(request.size()));
+        const auto held = heldExchange();
+        CPPUNIT_ASSERT_MESSAGE("the handler never returned", held != nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::string(), receiveSome(socket, 300));
+        held->release();
+        const std::string answer = receiveSome(socket, 2000, 1);
+        const std::string rest = answer.find("held answer") == std::string::npos ? receiveSome(socket, 2000) : "";
+        CPPUNIT_ASSERT_MESSAGE(answer + rest, (answer + rest).find("200 OK") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(answer + rest, (answer + rest).find("held answer") != std::string::npos);
+        held->release();  // a second release changes nothing
+        HTTPResponse response;
+        CPPUNIT_ASSERT_EQUAL(std::string("data: part 0\n\ndata: part 1\n\ndata: part 2\n\n"), get("/stream", response));
+    }
+
+    // A held answer whose record did not reach the disk: the replacement goes out instead, never
+    // the answer, and the connection is closed after it.
+    void testWithheldAnswerIsReplacedAndTheConnectionClosed() {
+        startServer();
+        Poco::Net::SecureStreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port_), clientContext());
+        const std::string request = "GET /held HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        socket.sendBytes(request.data(), static_cast<int>(request.size()));
+        const auto held = heldExchange();
+        CPPUNIT_ASSERT_MESSAGE("the handler never returned", held != nullptr);
+        held->withhold(ErrorResponse::build(500, "the audit log could not be written; the answer was withheld", true));
+        held->release();  // too late: nothing of the answer goes out
+        const std::string got = receiveSome(socket, 3000);  // ends when the server closes
+        CPPUNIT_ASSERT_MESSAGE(got, got.rfind("HTTP/1.1 500 Internal Server Error\r\n", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(got, got.find("Connection: close") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(got, got.find("the answer was withheld") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(got, got.find("held answer") == std::string::npos);
     }
 };
 

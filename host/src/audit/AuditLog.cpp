@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -45,6 +46,12 @@ AuditLog::AuditLog(std::string path, const Redactor& redactor, AuditSync sync, S
 }
 
 AuditLog::~AuditLog() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;  // the sync thread still syncs and tells what waits, then ends
+        deferred_.notify_all();
+    }
+    if (syncThread_.joinable()) syncThread_.join();
     std::lock_guard<std::mutex> lock(mutex_);
     if (fd_ >= 0) ::close(fd_);
 }
@@ -96,10 +103,12 @@ void AuditLog::reopenIfMovedLocked() {
         if (rc != 0) {
             dropUnsyncedLocked("fdatasync failed: " + errorText(err));
         } else {
-            for (Waiter* w : waiting_) w->state = Waiter::State::Durable;
+            durableEnd_ = end_;
+            for (Waiter* w : waiting_) settleLocked(w, nullptr);
             waiting_.clear();
         }
         synced_.notify_all();
+        deferred_.notify_all();
     }
     try {
         openLocked();
@@ -112,19 +121,99 @@ void AuditLog::reopenIfMovedLocked() {
     }
 }
 
-void AuditLog::append(const Poco::JSON::Object::Ptr& record) {
+std::string AuditLog::lineOf(const Poco::JSON::Object::Ptr& record) const {
     std::string line = redactor_.redact(json::stringify(record));
     line.push_back('\n');
-    std::unique_lock<std::mutex> lock(mutex_);
+    return line;
+}
+
+void AuditLog::writeLocked(const std::string& line) {
     if (fd_ < 0) {
         openLocked();
     } else {
         reopenIfMovedLocked();
     }
     writeWholeLocked(line);
-    const uint64_t seq = ++written_;
+    ++written_;
+}
+
+void AuditLog::append(const Poco::JSON::Object::Ptr& record) {
+    const std::string line = lineOf(record);
+    std::unique_lock<std::mutex> lock(mutex_);
+    writeLocked(line);
     // none: the kernel's page cache has it; always: the O_DSYNC write returned after the disk.
-    if (sync_ == AuditSync::Batch) waitUntilDurable(lock, seq);
+    if (sync_ == AuditSync::Batch) waitUntilDurable(lock, written_);
+}
+
+void AuditLog::appendThen(const Poco::JSON::Object::Ptr& record, Durable done) {
+    const std::string line = lineOf(record);
+    std::unique_lock<std::mutex> lock(mutex_);
+    writeLocked(line);
+    if (sync_ != AuditSync::Batch) {
+        lock.unlock();
+        done(nullptr);
+        return;
+    }
+    auto* waiter = new Waiter;  // deleted by settleLocked
+    waiter->seq = written_;
+    waiter->done = std::move(done);
+    waiting_.push_back(waiter);
+    ++deferredWaiting_;
+    ++untold_;
+    if (!syncThread_.joinable()) syncThread_ = std::thread([this] { runSyncThread(); });
+    deferred_.notify_one();
+}
+
+bool AuditLog::drain(std::chrono::milliseconds limit) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return allTold_.wait_for(lock, limit, [&] { return untold_ == 0; });
+}
+
+void AuditLog::runSyncThread() {
+    ::pthread_setname_np(::pthread_self(), "audit-sync");
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        deferred_.wait(lock, [&] { return stopping_ || !settled_.empty() || (deferredWaiting_ > 0 && !syncing_); });
+        if (!settled_.empty()) {
+            tellSettled(lock);
+        } else if (deferredWaiting_ > 0 && !syncing_) {
+            // One fdatasync after another while records wait: each covers all written before it.
+            syncBatch(lock);
+        } else if (deferredWaiting_ == 0) {
+            return;  // stopping, and nothing is left to sync or tell
+        } else {
+            synced_.wait(lock);  // stopping while an append() leads a sync: wait for it
+        }
+    }
+}
+
+void AuditLog::settleLocked(Waiter* waiter, const std::string* error) {
+    if (!waiter->done) {
+        waiter->state = error ? Waiter::State::Failed : Waiter::State::Durable;
+        if (error) waiter->error = *error;
+        return;
+    }
+    settled_.push_back(Told{std::move(waiter->done), error ? *error : std::string()});
+    --deferredWaiting_;
+    delete waiter;
+    deferred_.notify_one();  // the sync thread tells it
+}
+
+void AuditLog::tellSettled(std::unique_lock<std::mutex>& lock) {
+    std::vector<Told> told;
+    told.swap(settled_);
+    lock.unlock();
+    for (Told& t : told) {
+        if (t.error.empty()) {
+            t.done(nullptr);
+        } else {
+            const AuditError failure(t.error);
+            t.done(&failure);
+        }
+    }
+    lock.lock();
+    untold_ -= told.size();
+    if (untold_ == 0) allTold_.notify_all();
 }
 
 void AuditLog::writeWholeLocked(const std::string& line) {
@@ -188,13 +277,14 @@ void AuditLog::syncBatch(std::unique_lock<std::mutex>& lock) {
     if (rc == 0) {
         durableEnd_ = targetEnd;
         while (!waiting_.empty() && waiting_.front()->seq <= target) {
-            waiting_.front()->state = Waiter::State::Durable;
+            settleLocked(waiting_.front(), nullptr);
             waiting_.pop_front();
         }
     } else {
         dropUnsyncedLocked("fdatasync failed: " + errorText(err));
     }
     synced_.notify_all();
+    deferred_.notify_all();
 }
 
 void AuditLog::dropUnsyncedLocked(const std::string& why) {
@@ -203,10 +293,8 @@ void AuditLog::dropUnsyncedLocked(const std::string& why) {
     struct stat st{};
     if (::fstat(fd_, &st) == 0 && st.st_size > durableEnd_ && ::ftruncate(fd_, durableEnd_) != 0) tornAt_ = durableEnd_;
     end_ = durableEnd_;
-    for (Waiter* w : waiting_) {
-        w->state = Waiter::State::Failed;
-        w->error = where() + ": " + why;
-    }
+    const std::string error = where() + ": " + why;
+    for (Waiter* w : waiting_) settleLocked(w, &error);
     waiting_.clear();
 }
 

@@ -17,6 +17,12 @@
 // A failed fdatasync withholds every record it was to cover, and the ones written since, and
 // cuts them from the file: what the disk may not have kept is not left looking committed.
 //
+// appendThen() is the same record without the wait: it writes the line and returns, and `done`
+// runs once the record is durable as audit.sync says (in batch mode from the log's sync thread,
+// which runs one fdatasync after another while records wait; otherwise at once). A caller that
+// must not answer before its record is on disk thus needs no thread parked in the group commit:
+// it holds its answer and `done` releases it, or withholds it when the sync failed.
+//
 // logrotate (create mode) moves the file away: at most once a second an append compares the
 // path's device and inode with the open file's and reopens the path when they differ (records
 // of that second land in the moved file, which delaycompress keeps uncompressed), so no signal
@@ -37,6 +43,8 @@
 #include <stdexcept>
 #include <string>
 #include <sys/types.h>
+#include <thread>
+#include <vector>
 
 namespace ha {
 
@@ -49,6 +57,10 @@ class AuditLog {
 public:
     // How a batch reaches the disk: ::fdatasync by default (tests slow it down or fail it).
     using SyncFunction = std::function<int(int fd)>;
+    // Told once whether a record written by appendThen() is durable: null when it is, else why
+    // not (the record was cut from the file). Runs on the log's sync thread or the caller's; it
+    // must be quick and must not append.
+    using Durable = std::function<void(const AuditError* failure)>;
 
     // The redactor is shared (the assistant's one) and must outlive the log.
     AuditLog(std::string path, const Redactor& redactor, AuditSync sync = AuditSync::Batch, SyncFunction syncFn = {});
@@ -64,6 +76,12 @@ public:
     // AuditError when the record could not be written (nothing of it is left in the file).
     // [thread-safe]
     void append(const Poco::JSON::Object::Ptr& record);
+    // Writes the record like append() and returns without waiting for its sync; `done` is told
+    // when the record is durable (or was withheld). Throws AuditError, without calling `done`,
+    // when the record could not be written at all. [thread-safe]
+    void appendThen(const Poco::JSON::Object::Ptr& record, Durable done);
+    // Waits until every appendThen() record has been told (at most `limit`); true when none is left.
+    bool drain(std::chrono::milliseconds limit);
 
     const std::string& path() const { return path_; }
     AuditSync sync() const { return sync_; }
@@ -78,11 +96,21 @@ private:
         uint64_t seq = 0;
         enum class State { Pending, Durable, Failed } state = State::Pending;
         std::string error;
+        Durable done;  // set for appendThen(): the waiter is owned by the log, not by a caller
+    };
+    struct Told {
+        Durable done;
+        std::string error;  // empty: durable
     };
 
     void openLocked();
     void reopenIfMovedLocked();
+    std::string lineOf(const Poco::JSON::Object::Ptr& record) const;
+    void writeLocked(const std::string& line);
     void writeWholeLocked(const std::string& line);
+    void settleLocked(Waiter* waiter, const std::string* error);
+    void tellSettled(std::unique_lock<std::mutex>& lock);
+    void runSyncThread();
     void waitUntilDurable(std::unique_lock<std::mutex>& lock, uint64_t seq);
     void syncBatch(std::unique_lock<std::mutex>& lock);
     void dropUnsyncedLocked(const std::string& why);
@@ -105,6 +133,13 @@ private:
     bool syncing_ = false;   // a batch sync runs (outside the lock) on fd_
     std::deque<Waiter*> waiting_;  // appends waiting for their sync, in sequence order
     uint64_t syncs_ = 0;
+    std::vector<Told> settled_;    // appendThen() outcomes to tell, outside the lock
+    size_t untold_ = 0;            // appendThen() records not told yet
+    size_t deferredWaiting_ = 0;   // of those, the ones still in waiting_
+    std::condition_variable deferred_;  // the sync thread waits here for appendThen() records
+    std::condition_variable allTold_;
+    bool stopping_ = false;
+    std::thread syncThread_;       // started by the first appendThen() in batch mode
 };
 
 }  // namespace ha

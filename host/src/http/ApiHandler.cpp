@@ -1,7 +1,10 @@
 #include "http/ApiHandler.h"
 
 #include "http/LoginGuard.h"
+#include "net/ErrorResponse.h"
+#include "net/Exchange.h"
 #include "net/RequestLogText.h"
+#include "net/ServerRequest.h"
 #include "secrets/RedactingChannel.h"
 #include "util/Deadline.h"
 #include "util/Text.h"
@@ -44,10 +47,16 @@ std::string accessLine(const std::string& client, const std::string& method, con
     return line;
 }
 
+void reportAuditFailure(metrics::Metrics& metrics, const char* why, const std::string& requestId) {
+    metrics.auditWriteFailed();
+    Poco::Logger::get("audit").critical(std::string(why) + " (request " + requestId + ")");
+}
+
 }  // namespace
 
 void ApiHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
     const uint64_t start = Deadline::nowNs();
+    request_ = &request;
     requestId_ = newRequestId();
     client_ = request.clientAddress().host().toString();
     // A client that goes away cancels what its request still runs.
@@ -170,13 +179,36 @@ json::Object::Ptr ApiHandler::auditRecord(const std::string& type) const {
 }
 
 void ApiHandler::writeAudit(const json::Object::Ptr& record, const std::string& withheld) {
+    const std::string failure = "the audit log could not be written; " + withheld + " was withheld";
+    std::shared_ptr<net::Exchange> held;
+    if (ctx_.audit.sync() == AuditSync::Batch && request_ != nullptr) held = net::ServerRequest::holdAnswer(*request_);
     try {
-        ctx_.audit.append(record);
+        if (!held) {
+            ctx_.audit.append(record);
+            return;
+        }
+        ctx_.audit.appendThen(record, [held, response = withheldResponse(failure), &metrics = ctx_.metrics,
+                                       requestId = requestId_](const AuditError* error) mutable {
+            if (error == nullptr) {
+                held->release();
+                return;
+            }
+            reportAuditFailure(metrics, error->what(), requestId);
+            held->withhold(std::move(response));
+        });
     } catch (const AuditError& e) {
-        ctx_.metrics.auditWriteFailed();
-        Poco::Logger::get("audit").critical(std::string(e.what()) + " (request " + requestId_ + ")");
-        throw HttpError(500, "the audit log could not be written; " + withheld + " was withheld");
+        if (held) held->release();  // nothing was written: the 500 below goes out as usual
+        reportAuditFailure(ctx_.metrics, e.what(), requestId_);
+        throw HttpError(500, failure);
+    } catch (...) {
+        if (held) held->release();
+        throw;
     }
+}
+
+std::string ApiHandler::withheldResponse(const std::string& message) const {
+    const std::string body = ctx_.redactor.redact(json::stringify(errorBody(500, message, ""))) + "\n";
+    return net::ErrorResponse::withBody(500, body, true, "X-Request-Id: " + requestId_ + "\r\n");
 }
 
 void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body) {

@@ -42,7 +42,10 @@ protected:
     // A new audit record carrying timestamp, type, request id and client address.
     json::Object::Ptr auditRecord(const std::string& type) const;
     // Appends the record before anything is answered; when the log cannot be written the client
-    // gets a 500 and `withheld` ("the answer", "the result") is not sent.
+    // gets a 500 and `withheld` ("the answer", "the result") is not sent. With audit.sync batch
+    // and nothing sent yet, the worker does not wait for the group commit: the answer is held in
+    // the connection layer until the record is on disk, and a failed sync puts the 500 in its
+    // place (logged critical with the request id; the access line shows the answer's status).
     void writeAudit(const json::Object::Ptr& record, const std::string& withheld);
 
     // Sends the body with every known secret masked (the Redactor over the whole JSON text).
@@ -77,6 +80,10 @@ protected:
     ApiContext& ctx_;
 
 private:
+    // The complete 500 that replaces a held answer whose record did not reach the disk.
+    std::string withheldResponse(const std::string& message) const;
+
+    HTTPServerRequest* request_ = nullptr;
     std::string requestId_;
     std::string client_;
     std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();

@@ -49,6 +49,7 @@ Connection::Connection(EventLoop& loop, int fd, const Exchange::Peer& peer, cons
     : loop_(loop), fd_(fd), peer_(peer), key_(key), handshakeLink_(this, key), parser_(loop.settings().parser) {}
 
 Connection::~Connection() {
+    if (exchange_) exchange_->detach();  // an answer held for the audit log is never posted here
     if (ssl_ != nullptr) SSL_free(ssl_);
     if (fd_ >= 0 && phase_ != Phase::Closed) ::close(fd_);
 }

@@ -66,7 +66,10 @@ std::string ErrorResponse::jsonString(std::string_view text) {
 }
 
 std::string ErrorResponse::build(int status, std::string_view message, bool close, std::string_view extraHeaders) {
-    const std::string body = "{\"error\":" + jsonString(message) + "}\n";
+    return withBody(status, "{\"error\":" + jsonString(message) + "}\n", close, extraHeaders);
+}
+
+std::string ErrorResponse::withBody(int status, std::string_view body, bool close, std::string_view extraHeaders) {
     std::string out;
     out.reserve(200 + body.size() + extraHeaders.size());
     out += "HTTP/1.1 ";

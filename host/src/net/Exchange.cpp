@@ -29,7 +29,7 @@ bool Exchange::send(std::string bytes, bool last, bool keepAlive) {
         finished_ = last;
         keepAlive_ = keepAlive;
         unsent_.fetch_add(n);
-        if (!posted_) post = posted_ = true;
+        if (!posted_ && !held_) post = posted_ = true;
     }
     if (post) loop_.post(shared_from_this());
     if (last || unsent_.load() <= kHighWater) return !closed();
@@ -44,10 +44,43 @@ bool Exchange::send(std::string bytes, bool last, bool keepAlive) {
     return drained && !closed();
 }
 
+void Exchange::hold() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    held_ = true;
+}
+
+void Exchange::release() {
+    // Posting under the lock: detach() takes it too, so a loop that has detached this exchange
+    // (and may be gone after that) is never posted to.
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!held_) return;
+    held_ = false;
+    if (closed_.load() || posted_ || (outbox_.empty() && !finished_)) return;
+    posted_ = true;
+    loop_.post(shared_from_this());
+}
+
+void Exchange::withhold(std::string response) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    held_ = false;
+    if (taken_) {
+        outbox_.clear();  // headers are out: only closing the connection can say it failed
+    } else {
+        outbox_ = std::move(response);
+    }
+    unsent_.store(outbox_.size());
+    finished_ = true;
+    keepAlive_ = false;
+    if (closed_.load() || posted_) return;
+    posted_ = true;
+    loop_.post(shared_from_this());
+}
+
 void Exchange::takeOutput(std::string& into, bool& finished, bool& keepAlive) {
     std::lock_guard<std::mutex> lock(mutex_);
     into = std::move(outbox_);
     outbox_.clear();
+    if (!into.empty()) taken_ = true;
     posted_ = false;
     finished = finished_;
     keepAlive = keepAlive_;
@@ -70,8 +103,8 @@ void Exchange::peerClosed() { gone_.store(true, std::memory_order_release); }
 void Exchange::detach() {
     connection_ = nullptr;
     gone_.store(true, std::memory_order_release);
-    closed_.store(true, std::memory_order_release);
     std::lock_guard<std::mutex> lock(mutex_);
+    closed_.store(true, std::memory_order_release);  // under the lock: see release()
     drained_.notify_all();
 }
 

@@ -6,6 +6,10 @@
 // many bytes are still unsent, so a slow reader slows the producer down instead of growing memory
 // (bounded by the write timeout: the loop closes a connection whose pending bytes do not drain).
 //
+// hold() keeps what send() queues from the socket until release(), or until withhold() puts
+// another complete response in its place (an answer whose audit record did not reach the disk):
+// the worker is free meanwhile, and the answer still never leaves before its record is durable.
+//
 // clientGone() is the "is the client still there?" question for a handler (and the plugin ABI's
 // is_cancelled): true once the peer closed or reset the connection, a write failed, or the loop
 // gave up on it. It is a lock-free read, safe from any thread, for as long as the caller holds a
@@ -51,6 +55,14 @@ public:
     // is gone. Waits while more than kHighWater bytes are unsent, at most the write timeout.
     bool send(std::string bytes, bool last, bool keepAlive);
     bool clientGone() const noexcept { return gone_.load(std::memory_order_acquire); }
+    // Keeps queued bytes from the loop until release() or withhold(). Before the first send().
+    void hold();
+    // [any thread] Lets the held bytes (and later sends) go to the client.
+    void release();
+    // [any thread] Drops the held bytes and answers `response` (a complete HTTP message) in their
+    // place, closing the connection after it; later sends are dropped. Once held bytes could not
+    // be replaced any more (part of them has gone out), the connection is closed instead.
+    void withhold(std::string response);
     // The loop closed the connection (not merely a peer half-close): nothing can be answered.
     bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
 
@@ -85,6 +97,8 @@ private:
     std::condition_variable drained_;
     std::string outbox_;
     bool posted_ = false;  // the loop has been told about outbox_ and not yet taken it
+    bool held_ = false;    // hold(): outbox_ waits for release() or withhold()
+    bool taken_ = false;   // the loop has taken bytes of this response
     bool finished_ = false;
     bool keepAlive_ = false;
 };

@@ -71,4 +71,11 @@ std::shared_ptr<const Exchange> ServerRequest::exchangeOf(const Poco::Net::HTTPS
     return ours != nullptr ? ours->exchange_ : nullptr;
 }
 
+std::shared_ptr<Exchange> ServerRequest::holdAnswer(Poco::Net::HTTPServerRequest& request) {
+    auto* ours = dynamic_cast<ServerRequest*>(&request);
+    if (ours == nullptr || ours->response_.sent()) return nullptr;
+    ours->exchange_->hold();
+    return ours->exchange_;
+}
+
 }  // namespace ha::net

@@ -36,6 +36,9 @@ public:
     bool clientGone() const;
     // The exchange of a request served by this layer; null for any other HTTPServerRequest.
     static std::shared_ptr<const Exchange> exchangeOf(const Poco::Net::HTTPServerRequest& request);
+    // Holds the answer to a request of this layer while none of it has been sent (Exchange::hold)
+    // and returns the exchange, which the caller must release() or withhold(); null otherwise.
+    static std::shared_ptr<Exchange> holdAnswer(Poco::Net::HTTPServerRequest& request);
 
 private:
     std::shared_ptr<Exchange> exchange_;
