@@ -4,7 +4,8 @@
 
 #include <homelab_assistant/plugin.hpp>
 
-#include <Poco/JSON/Parser.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 
 #include <algorithm>
 
@@ -14,54 +15,111 @@ using homelab_assistant::Error;
 
 namespace {
 
-Poco::JSON::Object::Ptr parseObject(std::string_view json) {
-    try {
-        Poco::JSON::Parser parser;
-        Poco::Dynamic::Var v = parser.parse(std::string(json));
-        if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw Error(HA_ERR_INVALID_ARGUMENT, "answers input is not valid JSON: " + e.message());
+// The host's inputs are read with RapidJSON's document (one arena, no Poco value per member):
+// twelve plugins read every question, and building it as a Poco document cost each of them more
+// than its whole match(). Only what a plugin words from (the subject, a result) becomes Poco.
+using JsonValue = rapidjson::Value;
+using JsonDocument = rapidjson::Document;
+
+constexpr int kMaxDepth = 64;  // the host's own limit for what it sends
+
+JsonDocument parseInput(std::string_view json) {
+    JsonDocument d;
+    d.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+    if (d.HasParseError()) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, std::string("answers input is not valid JSON: ") +
+                                                 rapidjson::GetParseError_En(d.GetParseError()) + " (at byte " +
+                                                 std::to_string(d.GetErrorOffset()) + ")");
     }
-    throw Error(HA_ERR_INVALID_ARGUMENT, "answers input must be a JSON object");
+    if (!d.IsObject()) throw Error(HA_ERR_INVALID_ARGUMENT, "answers input must be a JSON object");
+    return d;
 }
 
-std::string stringOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isString()) return "";
-    return o->get(key).extract<std::string>();
+const JsonValue* member(const JsonValue& o, const char* key) {
+    if (!o.IsObject()) return nullptr;
+    const auto it = o.FindMember(key);
+    return it == o.MemberEnd() ? nullptr : &it->value;
 }
 
-Poco::JSON::Object::Ptr objectOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (o && o->has(key) && o->get(key).type() == typeid(Poco::JSON::Object::Ptr)) return o->getObject(key);
-    return newObject();
+std::string stringIn(const JsonValue& o, const char* key) {
+    const JsonValue* v = member(o, key);
+    return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
 }
 
-Poco::JSON::Array::Ptr arrayOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (o && o->has(key) && o->get(key).type() == typeid(Poco::JSON::Array::Ptr)) return o->getArray(key);
-    return new Poco::JSON::Array;
+// The values Poco's parser would make (as parseJson: Int64, UInt64 above its range, double,
+// null an empty Var, objects sorted by name).
+Poco::Dynamic::Var toPoco(const JsonValue& v, int depth) {
+    if (depth > kMaxDepth) throw Error(HA_ERR_INVALID_ARGUMENT, "answers input is nested too deeply");
+    switch (v.GetType()) {
+        case rapidjson::kNullType: return {};
+        case rapidjson::kFalseType: return false;
+        case rapidjson::kTrueType: return true;
+        case rapidjson::kStringType: return std::string(v.GetString(), v.GetStringLength());
+        case rapidjson::kNumberType:
+            if (v.IsInt64()) return static_cast<Poco::Int64>(v.GetInt64());
+            if (v.IsUint64()) return static_cast<Poco::UInt64>(v.GetUint64());
+            return v.GetDouble();
+        case rapidjson::kArrayType: {
+            Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
+            for (const JsonValue& item : v.GetArray()) a->add(toPoco(item, depth + 1));
+            return a;
+        }
+        case rapidjson::kObjectType: {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            for (const auto& m : v.GetObject()) {
+                o->set(std::string(m.name.GetString(), m.name.GetStringLength()), toPoco(m.value, depth + 1));
+            }
+            return o;
+        }
+    }
+    return {};
 }
 
-Question questionOf(const Poco::JSON::Object::Ptr& o) {
+// The member as a Poco object; an empty one when it is missing or not an object.
+Poco::JSON::Object::Ptr objectIn(const JsonValue& o, const char* key) {
+    const JsonValue* v = member(o, key);
+    if (!v || !v->IsObject()) return newObject();
+    return toPoco(*v, 1).extract<Poco::JSON::Object::Ptr>();
+}
+
+Question questionOf(const JsonValue& o) {
     Question q;
-    q.text = stringOf(o, "text");
-    q.question = stringOf(o, "question");
-    auto words = arrayOf(o, "words");
-    for (size_t i = 0; i < words->size(); ++i) {
-        if (words->get(i).isString()) q.words.push_back(words->get(i).extract<std::string>());
+    q.text = stringIn(o, "text");
+    q.question = stringIn(o, "question");
+    if (const JsonValue* words = member(o, "words"); words && words->IsArray()) {
+        for (const JsonValue& w : words->GetArray()) {
+            if (w.IsString()) q.words.emplace_back(w.GetString(), w.GetStringLength());
+        }
     }
     if (q.text.empty()) {
         q.text = " ";
         for (const auto& w : q.words) q.text += w + " ";
     }
-    auto subject = objectOf(o, "subject");
-    q.subjectPlugin = stringOf(subject, "plugin");
-    q.subjectCapability = stringOf(subject, "capability");
-    q.subjectArguments = objectOf(subject, "arguments");
-    q.subjectData = objectOf(subject, "data");
-    auto allowed = arrayOf(o, "allowed");
-    for (size_t i = 0; i < allowed->size(); ++i) {
-        if (allowed->get(i).isString()) q.allowed.insert(allowed->get(i).extract<std::string>());
+    static const JsonValue kNoSubject(rapidjson::kObjectType);
+    const JsonValue* found = member(o, "subject");
+    const JsonValue& subject = found && found->IsObject() ? *found : kNoSubject;
+    q.subjectPlugin = stringIn(subject, "plugin");
+    q.subjectCapability = stringIn(subject, "capability");
+    q.subjectArguments = objectIn(subject, "arguments");
+    q.subjectData = objectIn(subject, "data");
+    if (const JsonValue* allowed = member(o, "allowed"); allowed && allowed->IsArray()) {
+        for (const JsonValue& c : allowed->GetArray()) {
+            if (c.IsString()) q.allowed.emplace(c.GetString(), c.GetStringLength());
+        }
     }
     return q;
+}
+
+Outcome outcomeOf(const JsonValue& o) {
+    Outcome out;
+    out.capability = stringIn(o, "capability");
+    out.arguments = objectIn(o, "arguments");
+    out.status = stringIn(o, "status");
+    if (const JsonValue* result = member(o, "result"); result && result->IsObject()) {
+        out.result = toPoco(*result, 1).extract<Poco::JSON::Object::Ptr>();
+    }
+    out.error = stringIn(o, "error");
+    return out;
 }
 
 const char* severityName(Findings::Severity s) {
@@ -95,7 +153,7 @@ bool Question::aboutAWorkload() const {
                    "vm", "vms", "pod", "pods", "unit", "units"});
 }
 
-Question Question::parse(std::string_view json) { return questionOf(parseObject(json)); }
+Question Question::parse(std::string_view json) { return questionOf(parseInput(json)); }
 
 void Matches::add(const std::string& capability, double score, Poco::JSON::Object::Ptr arguments,
                   const std::vector<std::string>& names) {
@@ -117,21 +175,9 @@ std::string Matches::json() const {
     return toJson(out);
 }
 
-Outcome Outcome::fromObject(const Poco::JSON::Object::Ptr& o) {
-    Outcome out;
-    out.capability = stringOf(o, "capability");
-    out.arguments = objectOf(o, "arguments");
-    out.status = stringOf(o, "status");
-    if (o && o->has("result") && o->get("result").type() == typeid(Poco::JSON::Object::Ptr)) {
-        out.result = o->getObject("result");
-    }
-    out.error = stringOf(o, "error");
-    return out;
-}
-
 SummaryRequest SummaryRequest::parse(std::string_view json) {
-    auto o = parseObject(json);
-    return SummaryRequest{questionOf(o), Outcome::fromObject(o)};
+    const JsonDocument d = parseInput(json);
+    return SummaryRequest{questionOf(d), outcomeOf(d)};
 }
 
 std::string summary(const std::string& text, bool found, Poco::JSON::Object::Ptr subject) {
@@ -150,11 +196,11 @@ const Outcome* CheckResults::find(const std::string& capability) const {
 }
 
 CheckResults CheckResults::parse(std::string_view json) {
-    auto list = arrayOf(parseObject(json), "results");
+    const JsonDocument d = parseInput(json);
     CheckResults out;
-    for (size_t i = 0; i < list->size(); ++i) {
-        if (list->get(i).type() == typeid(Poco::JSON::Object::Ptr)) {
-            out.results.push_back(Outcome::fromObject(list->getObject(static_cast<unsigned>(i))));
+    if (const JsonValue* list = member(d, "results"); list && list->IsArray()) {
+        for (const JsonValue& r : list->GetArray()) {
+            if (r.IsObject()) out.results.push_back(outcomeOf(r));
         }
     }
     return out;

@@ -61,7 +61,6 @@ struct Outcome {
     std::string error;                  // otherwise
 
     bool ok() const { return status == "ok" && result; }
-    static Outcome fromObject(const Poco::JSON::Object::Ptr& o);
 };
 
 // summarize() input: the question plus one outcome.

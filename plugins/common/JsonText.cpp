@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -155,30 +156,130 @@ private:
     bool tooDeep_ = false;
 };
 
-}  // namespace
+// SAX events into Poco documents: the same value types Poco's parser makes (integers as Int64,
+// UInt64 above its range; other numbers double; null as an empty Var; objects sorted by name).
+class DocumentBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DocumentBuilder> {
+public:
+    explicit DocumentBuilder(int maxDepth) : maxDepth_(maxDepth) {}
 
-bool condenseJson(std::string_view text, int maxDepth, std::string& out, CondenseFailure& failure) {
-    rapidjson::StringBuffer buffer;
-    TextWriter writer(buffer);
-    Condenser condenser(writer, maxDepth);
+    bool Null() { return put(Var()); }
+    bool Bool(bool b) { return put(Var(b)); }
+    bool Int(int i) { return put(Var(static_cast<Poco::Int64>(i))); }
+    bool Uint(unsigned u) { return put(Var(static_cast<Poco::Int64>(u))); }
+    bool Int64(int64_t i) { return put(Var(static_cast<Poco::Int64>(i))); }
+    bool Uint64(uint64_t u) {
+        if (u <= static_cast<uint64_t>(std::numeric_limits<Poco::Int64>::max())) {
+            return put(Var(static_cast<Poco::Int64>(u)));
+        }
+        return put(Var(static_cast<Poco::UInt64>(u)));
+    }
+    bool Double(double d) { return put(Var(d)); }
+    bool String(const char* s, rapidjson::SizeType n, bool) { return put(Var(std::string(s, n))); }
+    bool Key(const char* s, rapidjson::SizeType n, bool) {
+        key_.assign(s, n);
+        return true;
+    }
+    bool StartObject() {
+        Object::Ptr o = new Object();  // as Poco's parser: members kept sorted by name
+        if (!open(Var(o))) return false;
+        stack_.push_back(Frame{o, nullptr});
+        return true;
+    }
+    bool EndObject(rapidjson::SizeType) { return close(); }
+    bool StartArray() {
+        Array::Ptr a = new Array();
+        if (!open(Var(a))) return false;
+        stack_.push_back(Frame{nullptr, a});
+        return true;
+    }
+    bool EndArray(rapidjson::SizeType) { return close(); }
+
+    bool tooDeep() const { return tooDeep_; }
+    Var& result() { return result_; }
+
+private:
+    struct Frame {
+        Object::Ptr object;
+        Array::Ptr array;
+    };
+
+    bool put(Var&& v) {
+        if (stack_.empty()) {
+            result_ = std::move(v);
+        } else if (Frame& f = stack_.back(); f.object) {
+            f.object->set(key_, v);
+        } else {
+            f.array->add(v);
+        }
+        return true;
+    }
+    bool open(Var&& container) {
+        if (static_cast<int>(stack_.size()) >= maxDepth_) {
+            tooDeep_ = true;
+            return false;
+        }
+        return put(std::move(container));
+    }
+    bool close() {
+        stack_.pop_back();
+        return true;
+    }
+
+    int maxDepth_;
+    std::vector<Frame> stack_;
+    std::string key_;  // the member being read: every value takes it at once
+    Var result_;
+    bool tooDeep_ = false;
+};
+
+// One checked pass of RapidJSON's reader over the text into `handler` (syntax, UTF-8; the depth
+// cap is the handler's). Iterative: no recursion however deep the input.
+template <typename Handler>
+bool readJson(std::string_view text, Handler& handler, JsonTextFailure& failure) {
     rapidjson::Reader reader;
-    // A memory stream: a UTF-8 sequence cut at the end is never read past the text.
+    // A memory stream, not a string stream: RapidJSON's UTF-8 check takes a sequence's
+    // continuation bytes before judging them, so a truncated sequence at the end would read past
+    // a NUL terminator; a memory stream answers '\0' at its end instead (found by fuzzing).
     rapidjson::MemoryStream in(text.data(), text.size());
     const rapidjson::ParseResult ok =
-        reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(in, condenser);
+        reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(in, handler);
     if (!ok) {
-        failure.tooDeep = condenser.tooDeep();
+        failure.tooDeep = handler.tooDeep();
         failure.message = rapidjson::GetParseError_En(ok.Code());
         failure.offset = ok.Offset();
         return false;
     }
+    // The reader stops at a NUL byte; text after it is not part of the document.
     if (in.Tell() < text.size()) {
         failure.nulByte = true;
         failure.offset = in.Tell();
         return false;
     }
+    return true;
+}
+
+}  // namespace
+
+bool condenseJson(std::string_view text, int maxDepth, std::string& out, JsonTextFailure& failure) {
+    rapidjson::StringBuffer buffer;
+    TextWriter writer(buffer);
+    Condenser condenser(writer, maxDepth);
+    if (!readJson(text, condenser, failure)) return false;
     out.assign(buffer.GetString(), buffer.GetSize());
     return true;
+}
+
+bool parseJson(std::string_view text, int maxDepth, Var& out, JsonTextFailure& failure) {
+    DocumentBuilder builder(maxDepth);
+    if (!readJson(text, builder, failure)) return false;
+    out = std::move(builder.result());
+    return true;
+}
+
+std::string describe(const JsonTextFailure& failure, int maxDepth) {
+    if (failure.tooDeep) return "nesting deeper than " + std::to_string(maxDepth) + " levels";
+    if (failure.nulByte) return "NUL byte in the document";
+    return failure.message + " (at byte " + std::to_string(failure.offset) + ")";
 }
 
 std::string jsonText(const Var& value) {

@@ -4,7 +4,6 @@
 
 #include <homelab_assistant/plugin.hpp>
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
 #include <cmath>
@@ -15,14 +14,14 @@ namespace ha_plugins {
 using homelab_assistant::Error;
 
 PluginConfig::PluginConfig(const std::string& json) {
-    try {
-        Poco::JSON::Parser parser;
-        Poco::Dynamic::Var v = parser.parse(json.empty() ? "{}" : json);
-        if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw Error(HA_ERR_INVALID_ARGUMENT, "configuration must be a JSON object");
-        object_ = v.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw Error(HA_ERR_INVALID_ARGUMENT, "configuration is not valid JSON: " + e.message());
+    constexpr int kMaxDepth = 64;
+    Poco::Dynamic::Var v;
+    JsonTextFailure failure;
+    if (!parseJson(json.empty() ? std::string_view("{}") : std::string_view(json), kMaxDepth, v, failure)) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "configuration is not valid JSON: " + describe(failure, kMaxDepth));
     }
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw Error(HA_ERR_INVALID_ARGUMENT, "configuration must be a JSON object");
+    object_ = v.extract<Poco::JSON::Object::Ptr>();
 }
 
 std::string PluginConfig::string(const std::string& key, const std::string& fallback) const {

@@ -152,8 +152,8 @@ STEPS=("TLS record read/write (SSL_read, SSL_write)|:SSL_(read|write)(_ex)? "
   "JSON text (host, json::stringify)|ha::json::stringify(\[abi:cxx11\])?\("
   "JSON text (plugins, toJson)|ha_plugins::toJson(\[abi:cxx11\])?\("
   "redaction (Redactor)|ha::Redactor::redact(ForLog)?(\[abi:cxx11\])?\("
-  "audit append (AuditLog)|ha::AuditLog::append\("
-  "log lines (RedactingChannel)|ha::RedactingChannel::log\("
+  "audit append (AuditLog)|ha::AuditLog::append(Then)?\("
+  "log lines (RedactingChannel)|ha::RedactingChannel::log(Line)?\("
   "tool gate (ToolExecutor::execute)|ha::ToolExecutor::execute\("
   "plugin call (PluginTool::invoke)|ha::plugin::PluginTool::invoke\(")
 steps() {
