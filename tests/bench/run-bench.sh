@@ -45,6 +45,9 @@ if [ -z "$BUILD" ]; then
   cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk \
     ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart ha_tool_docker ha_provider_groq ha_provider_openai >/dev/null
 fi
+# Absolute: the servers' configurations live in a scratch directory, and a relative plugin
+# directory there would load no plugin (every tool call a 404).
+BUILD=$(cd "$BUILD" && pwd)
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 command -v wrk >/dev/null || { echo "wrk is not installed and cannot be: no HTTP figures"; exit 0; }
 
@@ -109,6 +112,7 @@ cleanup() {
   [ -n "$PID" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
   [ -n "$NGINX_PID" ] && { kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; }
   [ -n "${NETDATA_PID:-}" ] && { kill "$NETDATA_PID" 2>/dev/null; wait "$NETDATA_PID" 2>/dev/null; }
+  [ -n "${PID_NONE:-}" ] && { kill "$PID_NONE" 2>/dev/null; wait "$PID_NONE" 2>/dev/null; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -374,24 +378,44 @@ api_round() {
   [ -n "$requests" ] && [ "$requests" -gt 0 ] || { requests=1; rps=0; }
   echo "$rps $p99 $errors 0 $(( (after - before) * 1000000 / CLK_TCK / requests ))" >>"$WORK/$name-$c"
 }
-if install_netdata && start_netdata; then
+# A second instance of ours with audit.sync none (the first has the default, batch: every answer
+# waits for an fdatasync on this disk), so the tool-call figures show what durability costs.
+PID_NONE=
+start_ours_without_sync() {
+  printf 'server:\n  listen: "127.0.0.1:0"\nplugins:\n  directory: %s\naudit:\n  path: audit-none.jsonl\n  sync: none\n' \
+    "$BUILD/ha-plugins" >"$WORK/config-none.yaml"
+  API_KEY=$KEY RATE_LIMIT_REQUESTS=1000000 "$BUILD/host/homelab-assistant" --config "$WORK/config-none.yaml" \
+    >"$WORK/server-none.log" 2>&1 &
+  PID_NONE=$!
+  local port= i
+  for i in $(seq 1 100); do
+    port=$(sed -n 's/.*listening on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server-none.log" | head -1)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] && URL_NONE=https://127.0.0.1:$port
+}
+if install_netdata && start_netdata && start_ours_without_sync; then
   ND_QUERY="$NETDATA_URL/api/v1/data?chart=system.cpu&points=1"
-  echo "== POST /v1/tools/cpu.usage (HTTPS, auth, audit) vs $(/usr/sbin/netdata -v 2>&1 | head -1) $ND_QUERY (plain HTTP)"
+  echo "== POST /v1/tools/cpu.usage (HTTPS, auth, audit; sync batch and none) vs $(/usr/sbin/netdata -v 2>&1 | head -1) $ND_QUERY (plain HTTP)"
   echo "   netdata answers: $(curl -s "$ND_QUERY" | tr -d ' \n' | head -c 160)"
   for c in 8 64; do
     for r in $(seq 1 "$ROUNDS"); do
       api_round tool "$URL/v1/tools/cpu.usage" "$c" "$PID" "$WORK/post.lua"
+      api_round tool-none "$URL_NONE/v1/tools/cpu.usage" "$c" "$PID_NONE" "$WORK/post.lua"
       api_round netdata "$ND_QUERY" "$c" "$NETDATA_PID" "" tree
     done
   done
-  printf '%-6s %-8s %10s %9s %7s %8s\n' conns server "req/s" "p99 ms" errors "CPU us"
+  printf '%-6s %-10s %10s %9s %7s %8s\n' conns server "req/s" "p99 ms" errors "CPU us"
   for c in 8 64; do
-    for s in tool netdata; do
-      printf '%-6s %-8s %10s %9s %7s %8s\n' "$c" "$s" "$(median 1 "$WORK/$s-$c")" "$(median 2 "$WORK/$s-$c")" \
+    for s in tool tool-none netdata; do
+      printf '%-6s %-10s %10s %9s %7s %8s\n' "$c" "$s" "$(median 1 "$WORK/$s-$c")" "$(median 2 "$WORK/$s-$c")" \
         "$(worst 3 "$WORK/$s-$c")" "$(median 5 "$WORK/$s-$c")"
     done
-    echo "$c connections: ours/netdata req/s $(awk -v a="$(median 1 "$WORK/tool-$c")" -v b="$(median 1 "$WORK/netdata-$c")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') | target >= 1.0x, <= 100 us CPU per request (printed, not asserted)"
+    echo "$c connections: ours/netdata req/s $(awk -v a="$(median 1 "$WORK/tool-$c")" -v b="$(median 1 "$WORK/netdata-$c")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (sync batch), $(awk -v a="$(median 1 "$WORK/tool-none-$c")" -v b="$(median 1 "$WORK/netdata-$c")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (sync none) | target >= 1.0x, <= 100 us CPU per request (printed, not asserted)"
   done
+  kill "$PID_NONE" 2>/dev/null; wait "$PID_NONE" 2>/dev/null || true
+  PID_NONE=
   echo "== netdata resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$NETDATA_PID/status)"
   kill "$NETDATA_PID" 2>/dev/null; wait "$NETDATA_PID" 2>/dev/null || true
   NETDATA_PID=
