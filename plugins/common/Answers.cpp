@@ -19,21 +19,33 @@ namespace {
 // twelve plugins read every question, and building it as a Poco document cost each of them more
 // than its whole match(). Only what a plugin words from (the subject, a result) becomes Poco.
 using JsonValue = rapidjson::Value;
-using JsonDocument = rapidjson::Document;
 
 constexpr int kMaxDepth = 64;  // the host's own limit for what it sends
 
-JsonDocument parseInput(std::string_view json) {
-    JsonDocument d;
-    d.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
-    if (d.HasParseError()) {
-        throw Error(HA_ERR_INVALID_ARGUMENT, std::string("answers input is not valid JSON: ") +
-                                                 rapidjson::GetParseError_En(d.GetParseError()) + " (at byte " +
-                                                 std::to_string(d.GetErrorOffset()) + ")");
+// One answers input as a RapidJSON document whose values live in a buffer of its own first: a
+// question fits, so reading one allocates no 64 KiB arena chunk (RapidJSON's default), which the
+// C library would keep around per thread; larger inputs (results) take chunks as they need.
+class Input {
+public:
+    explicit Input(std::string_view json) {
+        doc_.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+        if (doc_.HasParseError()) {
+            throw Error(HA_ERR_INVALID_ARGUMENT, std::string("answers input is not valid JSON: ") +
+                                                     rapidjson::GetParseError_En(doc_.GetParseError()) + " (at byte " +
+                                                     std::to_string(doc_.GetErrorOffset()) + ")");
+        }
+        if (!doc_.IsObject()) throw Error(HA_ERR_INVALID_ARGUMENT, "answers input must be a JSON object");
     }
-    if (!d.IsObject()) throw Error(HA_ERR_INVALID_ARGUMENT, "answers input must be a JSON object");
-    return d;
-}
+    Input(const Input&) = delete;
+    Input& operator=(const Input&) = delete;
+    const JsonValue& root() const { return doc_; }
+
+private:
+    static constexpr size_t kInlineBytes = 8192;
+    char buffer_[kInlineBytes];
+    rapidjson::MemoryPoolAllocator<> pool_{buffer_, kInlineBytes};
+    rapidjson::Document doc_{&pool_};
+};
 
 const JsonValue* member(const JsonValue& o, const char* key) {
     if (!o.IsObject()) return nullptr;
@@ -153,7 +165,7 @@ bool Question::aboutAWorkload() const {
                    "vm", "vms", "pod", "pods", "unit", "units"});
 }
 
-Question Question::parse(std::string_view json) { return questionOf(parseInput(json)); }
+Question Question::parse(std::string_view json) { return questionOf(Input(json).root()); }
 
 void Matches::add(const std::string& capability, double score, Poco::JSON::Object::Ptr arguments,
                   const std::vector<std::string>& names) {
@@ -176,8 +188,8 @@ std::string Matches::json() const {
 }
 
 SummaryRequest SummaryRequest::parse(std::string_view json) {
-    const JsonDocument d = parseInput(json);
-    return SummaryRequest{questionOf(d), outcomeOf(d)};
+    const Input in(json);
+    return SummaryRequest{questionOf(in.root()), outcomeOf(in.root())};
 }
 
 std::string summary(const std::string& text, bool found, Poco::JSON::Object::Ptr subject) {
@@ -196,9 +208,9 @@ const Outcome* CheckResults::find(const std::string& capability) const {
 }
 
 CheckResults CheckResults::parse(std::string_view json) {
-    const JsonDocument d = parseInput(json);
+    const Input in(json);
     CheckResults out;
-    if (const JsonValue* list = member(d, "results"); list && list->IsArray()) {
+    if (const JsonValue* list = member(in.root(), "results"); list && list->IsArray()) {
         for (const JsonValue& r : list->GetArray()) {
             if (r.IsObject()) out.results.push_back(outcomeOf(r));
         }
