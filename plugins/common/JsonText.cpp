@@ -282,6 +282,53 @@ std::string describe(const JsonTextFailure& failure, int maxDepth) {
     return failure.message + " (at byte " + std::to_string(failure.offset) + ")";
 }
 
+struct JsonWriter::State {
+    rapidjson::StringBuffer buffer;
+    TextWriter out{buffer};
+};
+
+JsonWriter::JsonWriter() : state_(std::make_unique<State>()) {}
+JsonWriter::~JsonWriter() = default;
+
+JsonWriter& JsonWriter::startObject() {
+    state_->out.StartObject();
+    return *this;
+}
+JsonWriter& JsonWriter::endObject() {
+    state_->out.EndObject();
+    return *this;
+}
+JsonWriter& JsonWriter::startArray() {
+    state_->out.StartArray();
+    return *this;
+}
+JsonWriter& JsonWriter::endArray() {
+    state_->out.EndArray();
+    return *this;
+}
+JsonWriter& JsonWriter::key(std::string_view name) {
+    state_->out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    return *this;
+}
+JsonWriter& JsonWriter::string(std::string_view value) {
+    state_->out.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    return *this;
+}
+JsonWriter& JsonWriter::boolean(bool value) {
+    state_->out.Bool(value);
+    return *this;
+}
+JsonWriter& JsonWriter::null() {
+    state_->out.Null();
+    return *this;
+}
+JsonWriter& JsonWriter::value(const Var& value) {
+    write(state_->out, value);
+    return *this;
+}
+
+std::string JsonWriter::text() const { return std::string(state_->buffer.GetString(), state_->buffer.GetSize()); }
+
 std::string jsonText(const Var& value) {
     rapidjson::StringBuffer buffer;
     TextWriter out(buffer);

@@ -21,6 +21,39 @@ struct VerbatimJson {
 
 std::string jsonText(const Poco::Dynamic::Var& value);
 
+// Compact JSON text written member by member, with no document built first: for the texts a hot
+// path writes for every request (the question each plugin's match() reads, the inputs of
+// summarize() and checks()). Values are written as jsonText() writes them. The caller keeps the
+// structure balanced; text() is the document once it is.
+class JsonWriter {
+public:
+    JsonWriter();
+    ~JsonWriter();
+    JsonWriter(const JsonWriter&) = delete;
+    JsonWriter& operator=(const JsonWriter&) = delete;
+
+    JsonWriter& startObject();
+    JsonWriter& endObject();
+    JsonWriter& startArray();
+    JsonWriter& endArray();
+    JsonWriter& key(std::string_view name);
+    JsonWriter& string(std::string_view value);
+    JsonWriter& boolean(bool value);
+    JsonWriter& null();
+    JsonWriter& value(const Poco::Dynamic::Var& value);
+    // "name": value, in one step.
+    JsonWriter& member(std::string_view name, std::string_view value) { return key(name).string(value); }
+    JsonWriter& member(std::string_view name, const std::string& value) { return key(name).string(value); }
+    JsonWriter& member(std::string_view name, const char* value) { return key(name).string(value); }
+    JsonWriter& member(std::string_view name, const Poco::Dynamic::Var& value) { return key(name).value(value); }
+
+    std::string text() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
 // Why condenseJson or parseJson refused a text.
 struct JsonTextFailure {
     bool tooDeep = false;        // nesting deeper than maxDepth

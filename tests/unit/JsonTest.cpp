@@ -19,6 +19,7 @@ class JsonTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testDepthIsCapped);
     CPPUNIT_TEST(testCondenseChecksAndKeepsOrder);
     CPPUNIT_TEST(testVerbatimIsWrittenAsItIs);
+    CPPUNIT_TEST(testWriterWritesWhatStringifyWrites);
     CPPUNIT_TEST_SUITE_END();
 
     static std::string again(const std::string& text) { return json::stringify(json::parse(text)); }
@@ -135,6 +136,38 @@ public:
         CPPUNIT_ASSERT(json::isArray(list) && !json::asObject(list) && json::asArray(list)->size() == 1);
         CPPUNIT_ASSERT(!json::isObject(json::verbatim("\"text\"")));
         CPPUNIT_ASSERT_THROW(json::verbatim("{\"a\":"), json::JsonError);
+    }
+
+    void testWriterWritesWhatStringifyWrites() {
+        // The same document built as Poco objects and written member by member.
+        auto subject = json::object();
+        subject->set("plugin", std::string("docker"));
+        subject->set("n", 1.0);
+        auto words = json::array();
+        words->add(std::string("is"));
+        words->add(std::string("plex \"up\"\n"));
+        auto doc = json::object();
+        doc->set("text", std::string(" is plex up "));
+        doc->set("words", words);
+        doc->set("subject", subject);
+        doc->set("none", json::Var());
+        doc->set("ok", true);
+        doc->set("result", json::verbatim(R"({"b":[1,2],"a":0.5})"));
+
+        json::Writer w;
+        w.startObject().member("text", std::string(" is plex up "));
+        w.key("words").startArray().string("is").string("plex \"up\"\n").endArray();
+        w.member("subject", json::Var(subject)).key("none").null().key("ok").boolean(true);
+        w.member("result", json::verbatim(R"({"b":[1,2],"a":0.5})")).endObject();
+        CPPUNIT_ASSERT_EQUAL(json::stringify(doc), w.text());
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"text":" is plex up ","words":["is","plex \"up\"\n"],)"
+                                         R"("subject":{"plugin":"docker","n":1},"none":null,"ok":true,)"
+                                         R"("result":{"b":[1,2],"a":0.5}})"),
+                             w.text());
+        // The text is a document every reader takes.
+        CPPUNIT_ASSERT(json::parseObject(w.text())->has("result"));
+        // An empty writer has written nothing.
+        CPPUNIT_ASSERT_EQUAL(std::string(), json::Writer().text());
     }
 };
 

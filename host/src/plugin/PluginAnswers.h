@@ -52,7 +52,7 @@ private:
 
     // Runs one answers function (on the caller's thread when `instantFlag` is among the plugin's
     // HA_ANSWERS_INSTANT_* hints); the parsed output object, or null with `error` set.
-    json::Object::Ptr call(Function fn, const std::string& what, const json::Object::Ptr& input,
+    json::Object::Ptr call(Function fn, const std::string& what, std::string input,
                            const CallContext& context, std::string& error, uint32_t instantFlag = 0) const;
 
     std::shared_ptr<LoadedPlugin> plugin_;

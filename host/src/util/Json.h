@@ -5,6 +5,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "common/JsonText.h"
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -33,6 +35,8 @@ Object::Ptr parseObject(const std::string& text);
 
 // Compact JSON text.
 std::string stringify(const Var& value);
+// Compact JSON text written member by member, without building a document first (hot paths).
+using Writer = ha_plugins::JsonWriter;
 
 // Checks one document as parse() does and returns it compact (numbers and escapes as
 // stringify() writes them, members in their order), without building it. Throws JsonError.
