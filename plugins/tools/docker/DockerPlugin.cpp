@@ -1,6 +1,7 @@
 // Tool plugin "docker": containers, one container's details, resource usage and recent crashes,
 // read from the Docker Engine API over a unix socket. Only GET requests are ever sent.
 #include "common/PluginConfig.h"
+#include "common/RefreshedValue.h"
 #include "tools/docker/ContainerView.h"
 #include "tools/docker/DockerAnswers.h"
 #include "tools/docker/CrashReport.h"
@@ -46,6 +47,8 @@ public:
         maxContainers_ = static_cast<size_t>(config.integer("max_containers", 200, 1, 10000));
         statsParallelism_ = static_cast<size_t>(config.integer("stats_parallelism", 8, 1, 64));
         checkSettings_.crashWindowMinutes = config.integer("check_crash_window_minutes", 1440, 1, 10080);
+        names_ = std::make_unique<RefreshedValue<std::vector<std::string>>>([this] { return readNames(); }, kNamesTtl,
+                                                                             kNamesWait);
     }
 
     std::vector<ToolSpec> tools() const {
@@ -96,30 +99,24 @@ public:
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
 
-    // summarize and checks read their input only; match() asks for names, which can wait.
-    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
+    // summarize and checks read their input only; match() the container names in memory, which
+    // are read from the engine on a thread of their own.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() const { return dockerProfile(checkSettings_); }
-    std::string match(const Call& call) { return dockerMatch(call.input, containerNames(call)); }
+    std::string match(const Call& call) { return dockerMatch(call.input, *names_->get()); }
     std::string summarize(const Call& call) const { return dockerSummary(call.input); }
     std::string checks(const Call& call) const { return dockerChecks(call.input); }
 
 private:
-    // Names of all containers, for recognising them in questions: cached briefly, and asked for
-    // with a short deadline so that a slow engine never delays an answer much.
-    std::vector<std::string> containerNames(const Call& call) {
-        const auto now = std::chrono::steady_clock::now();
-        std::lock_guard<std::mutex> lock(namesMutex_);
-        if (now - namesAt_ < kNamesTtl) return names_;
-        names_.clear();
-        try {
-            const uint64_t deadline = std::min<uint64_t>(call.deadlineNs, homelab_assistant::monotonicNowNs() + 500000000ull);
-            auto list = engine_->listContainers(true, deadline);
-            for (size_t i = 0; i < list->size() && i < maxContainers_; ++i) names_.push_back(containerName(objectAt(list, i)));
-        } catch (const Error&) {
-            // Engine down: nothing to recognise; the capabilities themselves will say why.
-        }
-        namesAt_ = now;
-        return names_;
+    // Names of all containers, for recognising them in questions, asked for with a short deadline
+    // so that a slow engine never delays a refresh much. Engine down: nothing to recognise (the
+    // capabilities themselves will say why).
+    std::vector<std::string> readNames() {
+        std::vector<std::string> names;
+        auto list = engine_->listContainers(true, homelab_assistant::monotonicNowNs() + kNamesDeadlineNs);
+        for (size_t i = 0; i < list->size() && i < maxContainers_; ++i) names.push_back(containerName(objectAt(list, i)));
+        return names;
     }
 
     std::vector<ContainerState> states(bool all, const Call& call) {
@@ -222,15 +219,17 @@ private:
         return e;
     }
 
-    static constexpr std::chrono::seconds kNamesTtl{10};
+    static constexpr std::chrono::milliseconds kNamesTtl{10000};
+    static constexpr uint64_t kNamesDeadlineNs = 500000000ull;
+    // How long a question waits for names read again (the engine's deadline, and some).
+    static constexpr std::chrono::milliseconds kNamesWait{600};
 
     std::unique_ptr<DockerEngine> engine_;
     size_t maxContainers_ = 200;
     size_t statsParallelism_ = 8;
     DockerCheckSettings checkSettings_;
-    std::mutex namesMutex_;
-    std::vector<std::string> names_;
-    std::chrono::steady_clock::time_point namesAt_{};
+    // Last: its thread reads through engine_, so it stops before engine_ goes.
+    std::unique_ptr<RefreshedValue<std::vector<std::string>>> names_;
 };
 
 constexpr const char* kSettingsSchema =

@@ -3,6 +3,7 @@
 // (SystemdBus) and sd-journal reads; never systemctl or journalctl.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/RefreshedValue.h"
 #include "tools/systemd/JournalReader.h"
 #include "tools/systemd/SystemdAnswers.h"
 #include "tools/systemd/SystemdBus.h"
@@ -124,13 +125,15 @@ public:
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
 
-    // summarize and checks read their input only; match() asks for names, which can wait.
-    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
+    // summarize and checks read their input only; match() the unit names in memory, which are
+    // read from the bus on a thread of their own.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() { return answersProfile(); }
 
     std::string match(const Call& call) {
         const answers::Question q = answers::Question::parse(call.input);
-        return answersMatch(q, [&](const std::string& unit) { return knownUnit(unit, call); });
+        return answersMatch(q, [&](const std::string& unit) { return knownUnit(unit); });
     }
 
     std::string summarize(const Call& call) { return answersSummarize(answers::SummaryRequest::parse(call.input)); }
@@ -289,32 +292,36 @@ private:
         return out;
     }
 
-    // Loaded and installed unit names, refreshed at most once a minute, for scoring questions.
-    bool knownUnit(const std::string& unit, const Call& call) {
-        const auto now = std::chrono::steady_clock::now();
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (knownAt_ && now - *knownAt_ < std::chrono::minutes(1)) return known_.count(unit) > 0;
-        }
-        std::set<std::string> names;
-        try {
-            SystemdBus bus(busAddress_, std::min<uint64_t>(call.deadlineNs, homelab_assistant::monotonicNowNs() + 500000000ull));
-            for (const BusUnit& u : bus.listUnits()) names.insert(u.name);
-            for (const auto& [file, state] : bus.listUnitFiles()) names.insert(file);
-        } catch (const Error&) {
-            // systemd unreachable: no name is known, the match scores lower, nothing fails here.
-        }
+    // Loaded and installed unit names, for scoring questions: read again at most once a minute,
+    // on the names' own thread, plus the units listed since (a unit that just appeared).
+    bool knownUnit(const std::string& unit) {
+        if (units_->get()->count(unit) > 0) return true;
         std::lock_guard<std::mutex> lock(mutex_);
-        known_ = std::move(names);
-        knownAt_ = now;
-        return known_.count(unit) > 0;
+        return seen_.count(unit) > 0;
+    }
+
+    // systemd unreachable: no name is known (RefreshedValue), the match scores lower.
+    std::set<std::string> readUnits() {
+        std::set<std::string> names;
+        SystemdBus bus(busAddress_, homelab_assistant::monotonicNowNs() + kUnitsDeadlineNs);
+        for (const BusUnit& u : bus.listUnits()) names.insert(u.name);
+        for (const auto& [file, state] : bus.listUnitFiles()) names.insert(file);
+        std::lock_guard<std::mutex> lock(mutex_);
+        seen_.clear();  // all in the new list
+        return names;
     }
 
     void remember(const std::vector<BusUnit>& list) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!knownAt_) return;  // the first full refresh also reads the unit files
-        for (const BusUnit& u : list) known_.insert(u.name);
+        for (const BusUnit& u : list) {
+            if (seen_.size() < kMaxSeen) seen_.insert(u.name);
+        }
     }
+
+    static constexpr std::chrono::milliseconds kUnitsTtl{60000};
+    static constexpr uint64_t kUnitsDeadlineNs = 500000000ull;
+    static constexpr std::chrono::milliseconds kUnitsWait{600};  // how long a question waits for a new list
+    static constexpr size_t kMaxSeen = 4096;
 
     std::string busAddress_;
     std::string journalDirectory_;
@@ -328,8 +335,10 @@ private:
 
     std::mutex mutex_;
     std::map<std::string, std::pair<std::chrono::steady_clock::time_point, std::string>> cache_;
-    std::set<std::string> known_;
-    std::optional<std::chrono::steady_clock::time_point> knownAt_;
+    std::set<std::string> seen_;  // units listed since the names were read
+    // Last: its thread reads through the members above, so it stops before they go.
+    std::unique_ptr<RefreshedValue<std::set<std::string>>> units_ =
+        std::make_unique<RefreshedValue<std::set<std::string>>>([this] { return readUnits(); }, kUnitsTtl, kUnitsWait);
 };
 
 constexpr const char* kSettingsSchema =

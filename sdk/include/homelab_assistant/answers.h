@@ -12,6 +12,7 @@
  * Every function is an ha_call like invoke(): JSON input in call->input, one JSON object to
  * call->output and HA_OK, or a message to call->error and a negative status. HA_ERR_UNSUPPORTED
  * means "nothing to say": the host then words the result generically. Any function may be NULL.
+ * The host writes every input as valid UTF-8, nested at most 64 levels deep.
  *
  * ---- profile: called once after create(); what the plugin understands -----------------------
  *   input   {}
@@ -90,7 +91,9 @@
  *   can hang (a socket, a command, a disk, a lock held across such a wait). The host may then
  *   run them on its own thread, as for HA_CAPABILITY_INSTANT (tools.h); a call that overruns its
  *   deadline all the same costs the plugin that function's hint until the host restarts. A
- *   match() that asks a daemon for names (containers, units) must not claim it.
+ *   match() that asks a daemon for names (containers, units) must not claim it, unless the names
+ *   are read on a thread of the plugin's own and match() waits for a new read only briefly (the
+ *   in-tree plugins' plugins/common/RefreshedValue.h: well under the answers deadline).
  * Limits: output of one answers call 64 KiB; vocabulary 1024 words; topics 32; matches 8;
  * findings 256. Deadlines: plugins.answers_timeout_ms (2 s) per call. Answers functions run
  * with the same sinks and cancellation as invoke(); the host never passes them secrets.

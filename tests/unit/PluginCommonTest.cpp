@@ -1,0 +1,128 @@
+// Helpers every in-tree plugin shares (plugins/common): how a question's words are found, and
+// the values read again on a thread of their own for instant match() functions.
+#include "common/Answers.h"
+#include "common/RefreshedValue.h"
+
+#include "TestSupport.h"
+
+#include <homelab_assistant/plugin.hpp>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace ha {
+
+using ha_plugins::RefreshedValue;
+using ha_plugins::answers::Question;
+using namespace std::chrono_literals;
+
+class PluginCommonTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(PluginCommonTest);
+    CPPUNIT_TEST(testWholeWordsAndPhrases);
+    CPPUNIT_TEST(testMalformedInputIsRefused);
+    CPPUNIT_TEST(testValueIsReadOnceWithinItsTtl);
+    CPPUNIT_TEST(testOldValueIsReadAgain);
+    CPPUNIT_TEST(testHangingReadIsNotWaitedFor);
+    CPPUNIT_TEST(testFailedReadKnowsNothing);
+    CPPUNIT_TEST_SUITE_END();
+
+    static double ms(std::chrono::steady_clock::duration d) {
+        return std::chrono::duration<double, std::milli>(d).count();
+    }
+
+public:
+    void testWholeWordsAndPhrases() {
+        const Question q = Question::parse(test::answersInput("Is the disk space of disks2 OK?", {"disk.usage"}));
+        CPPUNIT_ASSERT_EQUAL(std::string(" is the disk space of disks2 ok "), q.text);
+        CPPUNIT_ASSERT(q.has("is"));     // first word
+        CPPUNIT_ASSERT(q.has("ok"));     // last word
+        CPPUNIT_ASSERT(q.has("disk"));
+        CPPUNIT_ASSERT(!q.has("disks"));  // a prefix of a word is not the word
+        CPPUNIT_ASSERT(!q.has("isk"));    // nor a part of one
+        CPPUNIT_ASSERT(!q.has("s"));
+        CPPUNIT_ASSERT(!q.has(""));
+        CPPUNIT_ASSERT(q.hasPhrase("disk space"));
+        CPPUNIT_ASSERT(!q.hasPhrase("space disk"));
+        CPPUNIT_ASSERT(!q.hasPhrase("disk spac"));
+        CPPUNIT_ASSERT(q.hasAny({"memory", "ok"}));
+        CPPUNIT_ASSERT(!q.hasAny({"memory", "cpu"}));
+        CPPUNIT_ASSERT(q.allows("disk.usage"));
+        CPPUNIT_ASSERT(!q.allows("disk.smart"));
+        // A word found once after a false start ("disks2" before " disk ").
+        const Question later = Question::parse(test::answersInput("disks2 and disk", {}));
+        CPPUNIT_ASSERT(later.has("disk"));
+    }
+
+    void testMalformedInputIsRefused() {
+        for (const char* bad : {"", "{", "[]", "\"text\"", "{\"text\": }"}) {
+            try {
+                Question::parse(bad);
+                CPPUNIT_FAIL(std::string("accepted: ") + bad);
+            } catch (const homelab_assistant::Error& e) {
+                CPPUNIT_ASSERT_EQUAL(static_cast<int32_t>(HA_ERR_INVALID_ARGUMENT), e.status());
+            }
+        }
+        // Missing members are empty, never a crash; text is made from the words.
+        const Question q = Question::parse(R"({"words":["is","it","up"]})");
+        CPPUNIT_ASSERT_EQUAL(std::string(" is it up "), q.text);
+        CPPUNIT_ASSERT(q.subjectArguments && q.subjectData && q.subjectPlugin.empty());
+    }
+
+    void testValueIsReadOnceWithinItsTtl() {
+        std::atomic<int> reads{0};
+        RefreshedValue<int> value([&] { return ++reads; }, 60s, 2s);
+        CPPUNIT_ASSERT_EQUAL(1, *value.get());  // the first get() waits for the first read
+        for (int i = 0; i < 100; ++i) CPPUNIT_ASSERT_EQUAL(1, *value.get());
+        CPPUNIT_ASSERT_EQUAL(1, reads.load());
+    }
+
+    void testOldValueIsReadAgain() {
+        std::atomic<int> reads{0};
+        RefreshedValue<int> value([&] { return ++reads; }, 20ms, 2s);
+        CPPUNIT_ASSERT_EQUAL(1, *value.get());
+        std::this_thread::sleep_for(40ms);
+        CPPUNIT_ASSERT_EQUAL(2, *value.get());  // older than the ttl: read again, and waited for
+        CPPUNIT_ASSERT_EQUAL(2, reads.load());
+    }
+
+    void testHangingReadIsNotWaitedFor() {
+        std::atomic<int> reads{0};
+        std::atomic<bool> hang{false};
+        RefreshedValue<int> value(
+            [&] {
+                if (hang) std::this_thread::sleep_for(500ms);  // a daemon that does not answer
+                return ++reads;
+            },
+            20ms, 50ms);
+        CPPUNIT_ASSERT_EQUAL(1, *value.get());
+        hang = true;
+        std::this_thread::sleep_for(40ms);
+        const auto start = std::chrono::steady_clock::now();
+        CPPUNIT_ASSERT_EQUAL(1, *value.get());  // what it has, after `wait`
+        const double waited = ms(std::chrono::steady_clock::now() - start);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(waited) + " ms", waited >= 45 && waited < 400);
+        // The destructor waits for the read in progress: nothing reads freed memory.
+    }
+
+    void testFailedReadKnowsNothing() {
+        std::atomic<int> reads{0};
+        RefreshedValue<std::vector<std::string>> names(
+            [&]() -> std::vector<std::string> {
+                if (++reads > 1) throw std::runtime_error("the engine is down");
+                return {"plex"};
+            },
+            20ms, 2s);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), names.get()->size());
+        std::this_thread::sleep_for(40ms);
+        CPPUNIT_ASSERT(names.get()->empty());  // down: no name is known any more
+        CPPUNIT_ASSERT_EQUAL(2, reads.load());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PluginCommonTest);
+
+}  // namespace ha
