@@ -25,6 +25,7 @@ public:
 
     std::string name() const override { return "offline"; }
     ProviderReply chat(const ChatRequest& request) override;
+    bool readsToolContent() const override { return false; }  // it reads Message::execution
 
     // Tool call ids tell the second round what the first one asked for.
     static constexpr const char* kHealthCallPrefix = "health_";

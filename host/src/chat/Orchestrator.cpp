@@ -64,7 +64,7 @@ std::vector<Message> Orchestrator::initialMessages(const ChatTurnRequest& reques
     return messages;
 }
 
-void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound,
+void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound, bool withContent,
                                 const ChatTurnRequest& request, Deadline deadline, std::vector<Message>& messages,
                                 ChatTurnResult& result) const {
     std::set<std::string> offered;
@@ -111,7 +111,8 @@ void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls
         ex.record.id = call.id;
         if (request.observer) request.observer->toolCallFinished(ex.record);
         auto shared = std::make_shared<const ToolExecution>(ex);
-        messages.push_back(Message::tool(call, toolMessageContent(ex, options_.toolResultMaxBytes), shared));
+        messages.push_back(
+            Message::tool(call, withContent ? toolMessageContent(ex, options_.toolResultMaxBytes) : std::string(), shared));
         result.toolCalls.push_back(std::move(ex.record));
     }
 }
@@ -151,8 +152,8 @@ ChatTurnResult Orchestrator::converse(Provider& provider, const ChatTurnRequest&
             if (result.answer.empty()) result.answer = "I have no answer to that.";
             return result;
         }
-        runToolCalls(std::move(reply.content), std::move(reply.toolCalls), lastRound, request, deadline, messages,
-                     result);
+        runToolCalls(std::move(reply.content), std::move(reply.toolCalls), lastRound, provider.readsToolContent(), request,
+                     deadline, messages, result);
     }
     result.answer = "I could not finish: the model kept asking for tools after " +
                     std::to_string(options_.maxToolRounds) + " rounds.";

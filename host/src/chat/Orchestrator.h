@@ -96,9 +96,11 @@ private:
     // the receiver of streamed text.
     static CallContext roundContext(const ChatTurnRequest& request, int round);
     std::vector<Message> initialMessages(const ChatTurnRequest& request) const;
-    // Runs or refuses every tool call of one reply and appends the tool messages.
-    void runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound, const ChatTurnRequest& request,
-                      Deadline deadline, std::vector<Message>& messages, ChatTurnResult& result) const;
+    // Runs or refuses every tool call of one reply and appends the tool messages (with the text a
+    // model reads when `withContent`).
+    void runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound, bool withContent,
+                      const ChatTurnRequest& request, Deadline deadline, std::vector<Message>& messages,
+                      ChatTurnResult& result) const;
     ChatTurnResult answerWithFallback(const ChatTurnRequest& request, ChatTurnResult failed) const;
     void remember(const ChatTurnRequest& request, const ChatTurnResult& result);
     std::vector<Turn> historyOf(const ChatTurnRequest& request) const;

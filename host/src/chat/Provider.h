@@ -48,6 +48,9 @@ public:
     virtual std::string name() const = 0;
     // One model turn. Throws ProviderError. [thread-safe]
     virtual ProviderReply chat(const ChatRequest& request) = 0;
+    // False for a provider that reads tool results from Message::execution only (the offline
+    // one): the orchestrator then leaves a tool message's content, the text a model reads, empty.
+    virtual bool readsToolContent() const { return true; }
 };
 
 }  // namespace ha
