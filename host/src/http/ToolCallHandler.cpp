@@ -1,5 +1,7 @@
 #include "http/ToolCallHandler.h"
 
+#include "http/TurnOutcome.h"
+
 #include <cmath>
 
 namespace ha::http {
@@ -9,12 +11,23 @@ void ToolCallHandler::handle(HTTPServerRequest& request, HTTPServerResponse& res
     const json::Object::Ptr args = readJsonObject(request, true);
     const ToolExecution ex = ctx_.executor.execute(capability_, json::stringify(args),
                                                    Deadline::after(std::chrono::minutes(10)), callContext());
-    const int status = httpStatusOf(ex.record.status);
+    // A client that hung up is audited as such, with the status /chat gives it (499, not the 504
+    // its cancelled call returns); it is sent nothing.
+    const bool cancelled = clientProbe().gone();
+    const int status = cancelled ? TurnOutcome::kClientClosedRequest : httpStatusOf(ex.record.status);
 
     auto record = auditRecord("tool");
     record->set("tool_call", ex.record.toJson());
     record->set("status", status);
+    if (cancelled) {
+        record->set("cancelled", true);
+        record->set("error", "the client went away before the result was sent");
+    }
     writeAudit(record, "the result");
+    if (cancelled) {
+        noteStatus(TurnOutcome::kClientClosedRequest);
+        return;
+    }
 
     if (ex.record.status != CallStatus::Ok) {
         auto err = json::object();

@@ -24,6 +24,18 @@ req POST /v1/tools/fixture_hangs.hang "${AUTH[@]}"
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 expect_status "hanging plugin: 504 at its deadline" 504
 check "hanging plugin: answered within 2 s (${elapsed} ms)" [ "$elapsed" -lt 2000 ]
+# A client that hangs up while its tool call runs: audited as cancelled, with the 499 that /chat
+# gives it (not the 504 of the call it cancelled); nothing is sent.
+req POST /v1/tools/fixture_hangs.hang "${AUTH[@]}" --max-time 0.1
+expect_status "a client that hangs up gets nothing" 000
+for i in $(seq 1 30); do
+  [ "$(tail -1 "$WORK/limits/audit.jsonl" | jq -r .status)" = 499 ] && break
+  sleep 0.1
+done
+expect_jq "the tool call it left is audited as cancelled, 499 as for /chat" \
+  '.type == "tool" and .status == 499 and .cancelled == true and .tool_call.name == "fixture_hangs.hang"' \
+  <(tail -1 "$WORK/limits/audit.jsonl")
+expect_grep "the access log line says 499 too" '"POST /v1/tools/fixture_hangs.hang[^"]*" 499' "$LOG"
 req POST /v1/tools/fixture_abi10.echo "${AUTH[@]}" -d '{"text":"from 1.0"}'
 expect_jq "an ABI 1.0 plugin works on the 1.2 host" '.result.text == "from 1.0"'
 req GET /v1/tools "${AUTH[@]}"
