@@ -51,6 +51,14 @@ public:
         return value_ ? value_ : std::make_shared<const T>();
     }
 
+    // A value read elsewhere (a capability that just listed the same things): kept as if read now.
+    void put(T value) {
+        auto fresh = std::make_shared<const T>(std::move(value));
+        std::lock_guard<std::mutex> lock(mutex_);
+        value_ = std::move(fresh);
+        readAt_ = std::chrono::steady_clock::now();
+    }
+
 private:
     void loop() {
         std::unique_lock<std::mutex> lock(mutex_);

@@ -3,6 +3,7 @@
 // anything). Implements the answers interface: it words its results and reports health findings.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/RefreshedValue.h"
 #include "common/ResultCache.h"
 #include "tools/zfs/ZfsAnswers.h"
 #include "tools/zfs/ZfsCommands.h"
@@ -120,17 +121,18 @@ public:
     }
 
     // ---- answers interface ----
-    // summarize and checks read their input only; match() asks for names, which can wait.
-    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
+    // summarize and checks read their input only; match() the pool and dataset names in memory,
+    // which are listed on threads of their own.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() {
         // Knowing the pool and dataset names up front keeps typo correction away from them.
-        return zfsProfile(names(homelab_assistant::monotonicNowNs() + kNameLookupNs, true));
+        return zfsProfile(names(true));
     }
 
     std::string match(const Call& call) {
         const auto q = answers::Question::parse(call.input);
-        const uint64_t deadline = std::min(call.deadlineNs, homelab_assistant::monotonicNowNs() + kNameLookupNs);
-        return zfsMatch(q, names(deadline, wantsDatasetNames(q)));
+        return zfsMatch(q, names(wantsDatasetNames(q)));
     }
 
     std::string summarize(const Call& call) { return zfsSummarize(answers::SummaryRequest::parse(call.input)); }
@@ -202,55 +204,60 @@ private:
         return s;
     }
 
-    // Names for match(): the last listing when it is recent, else a fresh (cached) one.
-    KnownNames names(uint64_t deadline, bool withDatasets) {
-        const auto now = std::chrono::steady_clock::now();
-        {
-            std::lock_guard<std::mutex> lock(namesMutex_);
-            const bool poolsFresh = now - poolsAt_ < kNamesTtl;
-            const bool datasetsFresh = !withDatasets || now - datasetsAt_ < kNamesTtl;
-            if (poolsFresh && datasetsFresh) return known_;
-        }
-        try {
-            if (auto v = commands_->version(deadline)) {
-                remember(commands_->pools(*v, deadline));
-                if (withDatasets) rememberDatasets(commands_->datasets(*v, deadline));
-            } else {
-                std::lock_guard<std::mutex> lock(namesMutex_);
-                poolsAt_ = datasetsAt_ = now;  // not installed: nothing to look up for a while
-            }
-        } catch (const Error&) {
-            // No names: the question is then matched by its words alone.
-        }
-        std::lock_guard<std::mutex> lock(namesMutex_);
-        return known_;
+    // Names for match(): the last listing when it is recent, else a fresh (cached) one. Dataset
+    // names are listed only for questions that may name one (there can be thousands).
+    KnownNames names(bool withDatasets) {
+        KnownNames known;
+        known.pools = *pools_->get();
+        if (withDatasets) known.datasets = *datasets_->get();
+        return known;
     }
 
-    void remember(const std::vector<PoolSpace>& spaces) {
-        std::lock_guard<std::mutex> lock(namesMutex_);
-        known_.pools.clear();
-        for (const auto& s : spaces) known_.pools.push_back(s.name);
-        poolsAt_ = std::chrono::steady_clock::now();
+    // No zpool command, or it fails: no names (the question is then matched by its words alone).
+    std::vector<std::string> readPools() {
+        const uint64_t deadline = homelab_assistant::monotonicNowNs() + kNameLookupNs;
+        const auto v = commands_->version(deadline);
+        return v ? poolNames(commands_->pools(*v, deadline)) : std::vector<std::string>{};
     }
 
-    void rememberDatasets(const DatasetListing& listing) {
-        std::lock_guard<std::mutex> lock(namesMutex_);
-        known_.datasets.clear();
+    std::vector<std::string> readDatasets() {
+        const uint64_t deadline = homelab_assistant::monotonicNowNs() + kNameLookupNs;
+        const auto v = commands_->version(deadline);
+        return v ? datasetNames(commands_->datasets(*v, deadline)) : std::vector<std::string>{};
+    }
+
+    static std::vector<std::string> poolNames(const std::vector<PoolSpace>& spaces) {
+        std::vector<std::string> names;
+        for (const auto& s : spaces) names.push_back(s.name);
+        return names;
+    }
+
+    static std::vector<std::string> datasetNames(const DatasetListing& listing) {
+        std::vector<std::string> names;
         for (const auto& d : listing.datasets) {
-            if (known_.datasets.size() >= 4096) break;
-            known_.datasets.push_back(d.name);
+            if (names.size() >= 4096) break;
+            names.push_back(d.name);
         }
-        datasetsAt_ = std::chrono::steady_clock::now();
+        return names;
     }
 
-    static constexpr std::chrono::seconds kNamesTtl{60};
+    // A capability that listed pools or datasets keeps the names as fresh as its result.
+    void remember(const std::vector<PoolSpace>& spaces) { pools_->put(poolNames(spaces)); }
+    void rememberDatasets(const DatasetListing& listing) { datasets_->put(datasetNames(listing)); }
+
+    static constexpr std::chrono::milliseconds kNamesTtl{60000};
+    // How long a question waits for names listed again: the commands' deadline, and some.
+    static constexpr std::chrono::milliseconds kNamesWait{1600};
     std::unique_ptr<ZfsCommands> commands_;
     std::unique_ptr<ResultCache<std::string>> results_;
     ZfsThresholds thresholds_;
     size_t maxDatasets_ = 1000;
-    std::mutex namesMutex_;
-    KnownNames known_;
-    std::chrono::steady_clock::time_point poolsAt_{}, datasetsAt_{};
+    // Last: their threads run commands_, so they stop before it goes.
+    std::unique_ptr<RefreshedValue<std::vector<std::string>>> pools_ =
+        std::make_unique<RefreshedValue<std::vector<std::string>>>([this] { return readPools(); }, kNamesTtl, kNamesWait);
+    std::unique_ptr<RefreshedValue<std::vector<std::string>>> datasets_ =
+        std::make_unique<RefreshedValue<std::vector<std::string>>>([this] { return readDatasets(); }, kNamesTtl,
+                                                                   kNamesWait);
 };
 
 constexpr const char* kSettingsSchema =
