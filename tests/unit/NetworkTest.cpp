@@ -251,9 +251,24 @@ public:
             CPPUNIT_ASSERT_EQUAL_MESSAGE(c.q, c.interface, args->has("interface") ? args->getValue<std::string>("interface") : "");
         }
         for (const char* q : {"how much disk space is left?", "did any service crash?", "how hot is the CPU?",
-                                     "which container uses the most memory?"}) {
+                                     "which container uses the most memory?",
+                                     // "lo" inside a word is no interface: the CPU's, not the network's
+                                     "Is the server overloaded?", "Is it slow?", "any reallocated sectors?"}) {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(q), size_t(0), first(q)->size());
         }
+        // Names the text form splits are found as written, and only whole.
+        const std::vector<std::string> odd = {"br-1a2b", "eth0.100", "eth0", "lo"};
+        const auto interfaceOf = [&](const std::string& q) {
+            auto m = json::parseObject(answersMatch(question(q), odd))->getArray("matches");
+            if (m->size() == 0) return std::string("(none)");
+            auto args = m->getObject(0)->getObject("arguments");
+            return args->has("interface") ? args->getValue<std::string>("interface") : std::string();
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string("br-1a2b"), interfaceOf("traffic on br-1a2b?"));
+        CPPUNIT_ASSERT_EQUAL(std::string("eth0.100"), interfaceOf("is eth0.100 up?"));
+        CPPUNIT_ASSERT_EQUAL(std::string("eth0"), interfaceOf("is the interface eth0."));
+        CPPUNIT_ASSERT_EQUAL(std::string("lo"), interfaceOf("traffic on lo"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), interfaceOf("is the network slow?"));
         auto vocabulary = json::parseObject(answersProfile({"eth0", "br-abc", "enp3s0"}))->getArray("vocabulary");
         std::set<std::string> words;
         for (size_t i = 0; i < vocabulary->size(); ++i) words.insert(vocabulary->get(i).extract<std::string>());

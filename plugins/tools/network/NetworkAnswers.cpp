@@ -177,11 +177,31 @@ std::string answersProfile(const std::vector<std::string>& interfaceNames) {
     return p.json();
 }
 
+namespace {
+
+bool nameCharacter(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '@'; }
+
+// The interface name as written, as a whole: "br-1a2b" and "eth0.100" (which the text form splits)
+// in "traffic on br-1a2b?", but not "lo" in "overloaded" or "slow", nor "eth0" in "eth0.100".
+bool mentionsName(const std::string& question, const std::string& name) {
+    for (size_t at = question.find(name); !name.empty() && at != std::string::npos; at = question.find(name, at + 1)) {
+        const size_t end = at + name.size();
+        const bool startsWord = at == 0 || (!nameCharacter(question[at - 1]) && question[at - 1] != '.');
+        const bool dotInName = end + 1 < question.size() && question[end] == '.' &&
+                               std::isalnum(static_cast<unsigned char>(question[end + 1])) != 0;
+        const bool endsWord = end == question.size() || (!nameCharacter(question[end]) && !dotInName);
+        if (startsWord && endsWord) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 std::string answersMatch(const Question& q, const std::vector<std::string>& interfaceNames) {
     answers::Matches m;
     std::string named;
     for (const auto& name : interfaceNames) {
-        if (q.has(name) || q.question.find(name) != std::string::npos) {
+        if (q.has(name) || mentionsName(q.question, name)) {
             named = name;
             break;
         }
