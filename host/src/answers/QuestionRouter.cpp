@@ -13,7 +13,7 @@ QuestionRouter::QuestionRouter(const AnswerCatalog& answers, const ToolCatalog& 
 std::vector<Match> QuestionRouter::collectMatches(const QuestionText& question, const std::optional<Subject>& subject,
                                                   const CallContext& context, std::vector<Match>& denied) const {
     std::vector<Match> all;
-    for (const auto& answerer : answers_.all()) {
+    for (const Answerer* answerer : answers_.concernedBy(question, subject)) {
         std::vector<std::string> allowed, readOnly;
         for (const auto& entry : tools_.entries()) {
             const ToolInfo& info = entry.tool->info();

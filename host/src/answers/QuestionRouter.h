@@ -1,6 +1,7 @@
 // Decides what a question is, for the offline provider: the plugins' best matches, the health
-// of the whole server, a subject nobody here knows, a request for help, or unclear. Every
-// plugin is asked; the selection rules are the ones answers.h documents.
+// of the whole server, a subject nobody here knows, a request for help, or unclear. The plugins
+// the question concerns are asked (AnswerCatalog::concernedBy); the selection rules are the
+// ones answers.h documents.
 #pragma once
 
 #include "answers/AnswerCatalog.h"
@@ -35,7 +36,7 @@ public:
     Route route(const QuestionText& question, const std::optional<Subject>& subject, const CallContext& context) const;
 
 private:
-    // Every plugin's proposals. A plugin the policy allows nothing of is asked with all its
+    // The concerned plugins' proposals. A plugin the policy allows nothing of is asked with all its
     // read-only capabilities, so that a question it would answer can be said to be denied;
     // those proposals come back in `denied`.
     std::vector<Match> collectMatches(const QuestionText& question, const std::optional<Subject>& subject,

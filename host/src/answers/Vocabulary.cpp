@@ -36,6 +36,12 @@ Vocabulary::Vocabulary() {
     }
 }
 
+Vocabulary Vocabulary::only(const std::vector<std::string>& pluginWords) {
+    Vocabulary v{Empty{}};
+    v.add(pluginWords);
+    return v;
+}
+
 void Vocabulary::add(const std::vector<std::string>& pluginWords) {
     for (const auto& w : pluginWords) {
         words_.insert(w);

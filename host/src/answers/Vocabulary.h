@@ -12,6 +12,8 @@ namespace ha {
 class Vocabulary {
 public:
     Vocabulary();  // the host's general words only
+    // One plugin's words alone, without the host's general words.
+    static Vocabulary only(const std::vector<std::string>& pluginWords);
     void add(const std::vector<std::string>& pluginWords);
 
     // True when the word, or a simple inflection of it ("containers" -> "container",
@@ -28,6 +30,8 @@ public:
     static size_t distance(const std::string& a, const std::string& b, size_t limit);
 
 private:
+    struct Empty {};
+    explicit Vocabulary(Empty) {}
     static std::vector<std::string> inflections(const std::string& word);
 
     std::set<std::string> words_;       // every known word

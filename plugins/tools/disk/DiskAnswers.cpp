@@ -80,7 +80,7 @@ std::string diskProfile() {
     return Profile()
         .words({"disk", "disks", "space", "storage", "drive", "drives", "filesystem", "filesystems", "full", "capacity",
                 "free", "room", "mount", "mounts", "mounted", "partition", "partitions", "volume", "volumes", "inode",
-                "inodes", "fullest", "usage", "used", "available", "gb", "tb", "gigabytes", "terabytes", "root"})
+                "inodes", "fullest", "usage", "used", "available", "gb", "tb", "gigabytes", "terabytes", "root", "resources"})
         .topic("disk.usage", "Disk space", "How much disk space is left?")
         .check("disk.usage")
         .json();

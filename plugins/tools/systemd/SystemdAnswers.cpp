@@ -38,7 +38,8 @@ const std::vector<const char*> kVocabulary = {
     "crashes", "crashing", "segfault", "coredump", "core", "dumped", "dump", "fail", "failed", "failing",
     "failure", "failures", "restart", "restarts", "restarting", "restarted", "loop", "looping", "flapping",
     "journal", "journald", "log", "logs", "error", "errors", "why", "happened", "running", "status", "timer",
-    "timers", "socket", "sockets", "exited", "killed", "signal", "inactive", "stopped", "started", "dead"};
+    "timers", "socket", "sockets", "exited", "killed", "signal", "inactive", "stopped", "started", "dead",
+    "broken"};
 
 // Words that never name a unit in "is X running?".
 const std::set<std::string> kNotNames = {
