@@ -23,7 +23,11 @@
  *   vocabulary  the words match() reacts to, lowercase [a-z0-9]+. The host corrects typos in a
  *               question towards the vocabulary of every plugin, and treats a content word
  *               that no plugin knows as a subject nobody can answer ("temperature" with no
- *               sensors plugin), instead of answering a different question.
+ *               sensors plugin), instead of answering a different question. It also asks a
+ *               plugin's match() only about questions that hold one of its words (or an
+ *               inflection: "containers", "crashed"), a word no plugin knows (a name, maybe
+ *               one of the plugin's), or that follow an answer of the plugin's (subject): a
+ *               word match() reacts to must be in the vocabulary, or it is never seen.
  *   topics      what the plugin answers, listed when a question matches nothing and offered as
  *               suggested questions.
  *   checks      the calls checks() needs; the host runs them through the policy and the schema
