@@ -220,9 +220,10 @@ private:
     }
 
     static constexpr std::chrono::milliseconds kNamesTtl{10000};
-    static constexpr uint64_t kNamesDeadlineNs = 500000000ull;
-    // How long a question waits for names read again (the engine's deadline, and some).
-    static constexpr std::chrono::milliseconds kNamesWait{600};
+    static constexpr uint64_t kNamesDeadlineNs = 1000000000ull;
+    // How long a question waits for names read again (the engine's deadline, and some; at most
+    // once per ttl, and the answers deadline is 2 s).
+    static constexpr std::chrono::milliseconds kNamesWait{1100};
 
     std::unique_ptr<DockerEngine> engine_;
     size_t maxContainers_ = 200;

@@ -319,8 +319,11 @@ private:
     }
 
     static constexpr std::chrono::milliseconds kUnitsTtl{60000};
-    static constexpr uint64_t kUnitsDeadlineNs = 500000000ull;
-    static constexpr std::chrono::milliseconds kUnitsWait{600};  // how long a question waits for a new list
+    // Listing the unit files reads every one of them: on a busy machine that takes a while. A
+    // question waits for a new list at most this (then answers with what is known), and at most
+    // once a minute; the answers deadline is 2 s.
+    static constexpr uint64_t kUnitsDeadlineNs = 1500000000ull;
+    static constexpr std::chrono::milliseconds kUnitsWait{1600};
     static constexpr size_t kMaxSeen = 4096;
 
     std::string busAddress_;
