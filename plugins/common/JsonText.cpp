@@ -11,6 +11,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -110,6 +111,58 @@ void write(TextWriter& out, const Var& v) {
     }
 }
 
+// A JSON number, as the text RapidJSON has checked (grammar, exponent range) denotes it: an
+// integer that fits Int64 or UInt64 as one, anything else the nearest double. from_chars reads
+// exactly; RapidJSON's own conversion is off by a unit in the last place for some numbers (so a
+// number passed on changed its last digit, and condense() read back differently from parse()),
+// and its full-precision mode counts the leading zero bits of 0 for "0e300" (both fuzz findings).
+struct Number {
+    enum class Kind { Signed, Unsigned, Real } kind = Kind::Real;
+    int64_t i = 0;
+    uint64_t u = 0;
+    double d = 0;
+};
+
+// Whether a number from_chars found out of range is too large (else too small): the power of ten
+// of its first non-zero digit plus its exponent.
+bool beyondLargest(std::string_view text) {
+    const size_t e = std::min(text.find_first_of("eE"), text.size());
+    const std::string_view significand = text.substr(0, e);
+    const size_t point = std::min(significand.find('.'), significand.size());
+    const size_t first = significand.find_first_of("123456789");
+    if (first == std::string_view::npos) return false;  // zero
+    const long magnitude = first < point ? static_cast<long>(point - first) - 1 : -static_cast<long>(first - point);
+    long exponent = 0;
+    if (e < text.size()) {
+        const char* from = text.data() + e + 1;
+        const bool negative = *from == '-';
+        if (*from == '+' || negative) ++from;
+        if (std::from_chars(from, text.data() + text.size(), exponent).ec != std::errc()) exponent = 1'000'000'000;
+        if (negative) exponent = -exponent;
+    }
+    return magnitude + exponent > 0;
+}
+
+Number readNumber(std::string_view text) {
+    Number n;
+    const char* end = text.data() + text.size();
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+        if (std::from_chars(text.data(), end, n.i).ec == std::errc()) {
+            n.kind = Number::Kind::Signed;
+            return n;
+        }
+        if (text.front() != '-' && std::from_chars(text.data(), end, n.u).ec == std::errc()) {
+            n.kind = Number::Kind::Unsigned;
+            return n;
+        }
+    }
+    if (std::from_chars(text.data(), end, n.d).ec == std::errc::result_out_of_range) {
+        const double limit = beyondLargest(text) ? std::numeric_limits<double>::infinity() : 0.0;
+        n.d = text.front() == '-' ? -limit : limit;
+    }
+    return n;
+}
+
 // SAX events straight into the writer: the document is checked and condensed in one pass.
 class Condenser : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Condenser> {
 public:
@@ -124,6 +177,15 @@ public:
     bool Double(double d) {
         writeDouble(out_, d);
         return true;
+    }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+        const Number number = readNumber(std::string_view(s, n));
+        switch (number.kind) {
+        case Number::Kind::Signed: return out_.Int64(number.i);
+        case Number::Kind::Unsigned: return out_.Uint64(number.u);
+        case Number::Kind::Real: return Double(number.d);
+        }
+        return false;
     }
     bool String(const char* s, rapidjson::SizeType n, bool) { return out_.String(s, n); }
     bool Key(const char* s, rapidjson::SizeType n, bool) { return out_.Key(s, n); }
@@ -174,6 +236,15 @@ public:
         return put(Var(static_cast<Poco::UInt64>(u)));
     }
     bool Double(double d) { return put(Var(d)); }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+        const Number number = readNumber(std::string_view(s, n));
+        switch (number.kind) {
+        case Number::Kind::Signed: return Int64(number.i);
+        case Number::Kind::Unsigned: return Uint64(number.u);
+        case Number::Kind::Real: return Double(number.d);
+        }
+        return false;
+    }
     bool String(const char* s, rapidjson::SizeType n, bool) { return put(Var(std::string(s, n))); }
     bool Key(const char* s, rapidjson::SizeType n, bool) {
         key_.assign(s, n);
@@ -232,6 +303,10 @@ private:
     bool tooDeep_ = false;
 };
 
+// Numbers as their text, read by readNumber().
+constexpr unsigned kParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
+
 // One checked pass of RapidJSON's reader over the text into `handler` (syntax, UTF-8; the depth
 // cap is the handler's). Iterative: no recursion however deep the input.
 template <typename Handler>
@@ -242,7 +317,7 @@ bool readJson(std::string_view text, Handler& handler, JsonTextFailure& failure)
     // a NUL terminator; a memory stream answers '\0' at its end instead (found by fuzzing).
     rapidjson::MemoryStream in(text.data(), text.size());
     const rapidjson::ParseResult ok =
-        reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(in, handler);
+        reader.Parse<kParseFlags>(in, handler);
     if (!ok) {
         failure.tooDeep = handler.tooDeep();
         failure.message = rapidjson::GetParseError_En(ok.Code());
