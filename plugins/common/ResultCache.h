@@ -66,6 +66,17 @@ public:
         return made;
     }
 
+    // The cached value of `key` when it is younger than the time-to-live; never makes one and
+    // never waits for one being made.
+    std::optional<Value> fresh(const std::string& key) {
+        if (ttl_.count() <= 0) return std::nullopt;
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = entries_.find(key);
+        if (it == entries_.end() || !it->second.value || Clock::now() - it->second.madeAt >= ttl_) return std::nullopt;
+        ++hits_;
+        return *it->second.value;
+    }
+
     // Age of the cached value of `key` (nullopt when there is none).
     std::optional<std::chrono::milliseconds> age(const std::string& key) const {
         std::lock_guard<std::mutex> lock(mutex_);

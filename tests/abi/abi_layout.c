@@ -1,5 +1,5 @@
-/* Pins the ABI 1.2 struct layout on LP64 platforms (1.0 members keep their 1.0 offsets; 1.1 and 1.2
- * members are appended). Compiled as strict C99 with -pedantic
+/* Pins the ABI 1.3 struct layout on LP64 platforms (1.0 members keep their 1.0 offsets; 1.1, 1.2 and
+ * 1.3 members are appended). Compiled as strict C99 with -pedantic
  * -Werror, so it also proves the SDK headers are plain C99. A layout change fails the build:
  * that is an ABI break and needs a new major version (see the changelog in abi.h). */
 #include <homelab_assistant/abi.h>
@@ -38,7 +38,7 @@ PIN(sink_size, sizeof(ha_sink) == 24);
 PIN(sink_ctx, offsetof(ha_sink, ctx) == 8);
 PIN(sink_write, offsetof(ha_sink, write) == 16);
 
-PIN(call_size, sizeof(ha_call) == 80); /* 1.0: 48 */
+PIN(call_size, sizeof(ha_call) == 88); /* 1.0: 48, 1.1 and 1.2: 80 */
 PIN(call_deadline, offsetof(ha_call, deadline_ns) == 8);
 PIN(call_input, offsetof(ha_call, input) == 16);
 PIN(call_input_len, offsetof(ha_call, input_len) == 24);
@@ -48,6 +48,10 @@ PIN(call_request_id, offsetof(ha_call, request_id) == 48);     /* 1.1 */
 PIN(call_cancel_ctx, offsetof(ha_call, cancel_ctx) == 56);     /* 1.1 */
 PIN(call_is_cancelled, offsetof(ha_call, is_cancelled) == 64); /* 1.1 */
 PIN(call_stream, offsetof(ha_call, stream) == 72);             /* 1.1 */
+PIN(call_flags, offsetof(ha_call, flags) == 80);               /* 1.3 */
+PIN(call_reserved1, offsetof(ha_call, reserved1) == 84);       /* 1.3 */
+PIN(call_size_1_2, HA_SIZE_THROUGH(ha_call, stream) == 80);
+PIN(call_memory_only, HA_CALL_MEMORY_ONLY == 1u);
 
 PIN(tool_info_size, sizeof(ha_tool_info) == 48);
 PIN(tool_info_effect, offsetof(ha_tool_info, effect) == 4);
@@ -87,16 +91,17 @@ PIN(provider_v10_size, HA_SIZE_THROUGH(ha_provider_v1, chat) == 16);
 
 /* Values of the constants are part of the ABI too. */
 PIN(abi_major, HA_ABI_MAJOR == 1u);
-PIN(abi_minor, HA_ABI_MINOR == 2u);
+PIN(abi_minor, HA_ABI_MINOR == 3u);
 PIN(log_levels, HA_LOG_ERROR == 3 && HA_LOG_WARNING == 4 && HA_LOG_NOTICE == 5 && HA_LOG_INFO == 6 &&
                     HA_LOG_DEBUG == 7);
 PIN(status_codes, HA_OK == 0 && HA_ERR_INVALID_ARGUMENT == -1 && HA_ERR_NOT_FOUND == -2 &&
                       HA_ERR_UNAVAILABLE == -3 && HA_ERR_TIMEOUT == -4 && HA_ERR_INTERNAL == -5 &&
                       HA_ERR_UNSUPPORTED == -6 && HA_ERR_DENIED == -7 && HA_ERR_RATE_LIMITED == -8 &&
-                      HA_ERR_QUOTA == -9 && HA_ERR_TOO_LARGE == -10);
+                      HA_ERR_QUOTA == -9 && HA_ERR_TOO_LARGE == -10 &&
+                      HA_ERR_WOULD_BLOCK == -11); /* -11: 1.3 */
 PIN(kinds, HA_KIND_TOOLS == 1u && HA_KIND_PROVIDER == 2u);
 PIN(effects, HA_EFFECT_READ_ONLY == 1u && HA_EFFECT_MUTATING == 2u);
-PIN(capability_flags, HA_CAPABILITY_INSTANT == 1u);
+PIN(capability_flags, HA_CAPABILITY_INSTANT == 1u && HA_CAPABILITY_FROM_MEMORY == 2u); /* 2: 1.3 */
 
 int main(void) {
     ha_call call = {0};

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     }
 
     const ha_call call{sizeof(ha_call), 0, deadlineIn(30), input.c_str(), input.size(), &out, &err,
-                       "probe", nullptr, &notCancelled, nullptr};
+                       "probe", nullptr, &notCancelled, nullptr, 0, 0};
     int32_t status = HA_ERR_UNSUPPORTED;
     if (invoke) {
         const auto* tools = static_cast<const ha_tools_v1*>(entry->get_interface(instance, HA_TOOLS_INTERFACE_V1));

@@ -1,7 +1,9 @@
 // Helpers every in-tree plugin shares (plugins/common): how a question's words are found, and
-// the values read again on a thread of their own for instant match() functions.
+// the values read again on a thread of their own for instant match() functions, and the results
+// kept for memory-only calls.
 #include "common/Answers.h"
 #include "common/RefreshedValue.h"
+#include "common/ShortCache.h"
 
 #include "TestSupport.h"
 
@@ -11,12 +13,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
 namespace ha {
 
 using ha_plugins::RefreshedValue;
+using ha_plugins::ShortCache;
+using homelab_assistant::Call;
+using homelab_assistant::Error;
 using ha_plugins::answers::Question;
 using namespace std::chrono_literals;
 
@@ -28,6 +34,9 @@ class PluginCommonTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testOldValueIsReadAgain);
     CPPUNIT_TEST(testHangingReadIsNotWaitedFor);
     CPPUNIT_TEST(testFailedReadKnowsNothing);
+    CPPUNIT_TEST(testKeptResultAnswersMemoryOnlyCalls);
+    CPPUNIT_TEST(testFailuresAreKeptButNotTimeouts);
+    CPPUNIT_TEST(testNoCacheNeverAnswersFromMemory);
     CPPUNIT_TEST_SUITE_END();
 
     static double ms(std::chrono::steady_clock::duration d) {
@@ -120,6 +129,90 @@ public:
         std::this_thread::sleep_for(40ms);
         CPPUNIT_ASSERT(names.get()->empty());  // down: no name is known any more
         CPPUNIT_ASSERT_EQUAL(2, reads.load());
+    }
+
+    // A call as the host makes it: memory-only or not, a second to go.
+    struct TestCall {
+        ha_call raw{};
+        Call view;
+        explicit TestCall(bool memoryOnly) {
+            raw.struct_size = sizeof(ha_call);
+            raw.deadline_ns = homelab_assistant::monotonicNowNs() + 1000000000ull;
+            raw.flags = memoryOnly ? HA_CALL_MEMORY_ONLY : 0u;
+            view = Call{"{}", raw.deadline_ns, "", &raw};
+        }
+    };
+    static int32_t statusOf(const std::function<void()>& fn) {
+        try {
+            fn();
+        } catch (const Error& e) {
+            return e.status();
+        }
+        return HA_OK;
+    }
+
+    void testKeptResultAnswersMemoryOnlyCalls() {
+        ShortCache cache(100ms);
+        const TestCall memory(true), normal(false);
+        int made = 0;
+        const auto make = [&] { return "result " + std::to_string(++made); };
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_WOULD_BLOCK, statusOf([&] { cache.get("k", make, memory.view); }));
+        CPPUNIT_ASSERT_EQUAL(0, made);  // a memory-only call never makes anything
+        CPPUNIT_ASSERT_EQUAL(std::string("result 1"), cache.get("k", make, normal.view));
+        CPPUNIT_ASSERT_EQUAL(std::string("result 1"), cache.get("k", make, memory.view));
+        CPPUNIT_ASSERT_EQUAL(std::string("result 1"), cache.get("k", make, normal.view));
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_WOULD_BLOCK, statusOf([&] { cache.get("other", make, memory.view); }));
+        std::this_thread::sleep_for(120ms);  // too old now
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_WOULD_BLOCK, statusOf([&] { cache.get("k", make, memory.view); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("result 2"), cache.get("k", make, normal.view));
+        CPPUNIT_ASSERT_EQUAL(size_t(2), cache.runs());
+    }
+
+    void testFailuresAreKeptButNotTimeouts() {
+        ShortCache cache(5s);
+        const TestCall memory(true), normal(false);
+        int tries = 0;
+        const auto down = [&]() -> std::string {
+            ++tries;
+            throw Error(HA_ERR_UNAVAILABLE, "the engine is down");
+        };
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_UNAVAILABLE, statusOf([&] { cache.get("k", down, normal.view); }));
+        // Kept: the same failure again, with its message, without another try, also from memory.
+        try {
+            cache.get("k", down, memory.view);
+            CPPUNIT_FAIL("a kept failure is thrown again");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_EQUAL(HA_ERR_UNAVAILABLE, e.status());
+            CPPUNIT_ASSERT_EQUAL(std::string("the engine is down"), std::string(e.what()));
+        }
+        CPPUNIT_ASSERT_EQUAL(1, tries);
+        // A timeout belongs to its caller's deadline: the next caller tries again.
+        const auto slow = [&]() -> std::string {
+            ++tries;
+            throw Error(HA_ERR_TIMEOUT, "deadline exceeded");
+        };
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_TIMEOUT, statusOf([&] { cache.get("t", slow, normal.view); }));
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_WOULD_BLOCK, statusOf([&] { cache.get("t", slow, memory.view); }));
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_TIMEOUT, statusOf([&] { cache.get("t", slow, normal.view); }));
+        CPPUNIT_ASSERT_EQUAL(3, tries);
+        // Anything else is a bug, not a state of the machine: not kept either.
+        const auto bug = [&]() -> std::string {
+            ++tries;
+            throw std::runtime_error("bug");
+        };
+        CPPUNIT_ASSERT_THROW(cache.get("b", bug, normal.view), std::runtime_error);
+        CPPUNIT_ASSERT_THROW(cache.get("b", bug, normal.view), std::runtime_error);
+        CPPUNIT_ASSERT_EQUAL(5, tries);
+    }
+
+    void testNoCacheNeverAnswersFromMemory() {
+        ShortCache cache(0ms);  // cache_ms: 0
+        const TestCall memory(true), normal(false);
+        int made = 0;
+        const auto make = [&] { return std::to_string(++made); };
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), cache.get("k", make, normal.view));
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_WOULD_BLOCK, statusOf([&] { cache.get("k", make, memory.view); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("2"), cache.get("k", make, normal.view));
     }
 };
 

@@ -41,6 +41,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testExceptionThroughTheAbiIsContained);
     CPPUNIT_TEST(testHangingPluginTimesOutAndIsFenced);
     CPPUNIT_TEST(testInstantCapabilityRunsOnTheCallersThreadUntilItOverruns);
+    CPPUNIT_TEST(testFromMemoryCapabilityIsAskedOnTheCallersThreadFirst);
     CPPUNIT_TEST(testInstantAnswersRunOnTheCallersThreadUntilOneOverruns);
     CPPUNIT_TEST(testMutatingCapabilityIsNeverInvoked);
     CPPUNIT_TEST(testAbi10PluginLoadsAndWorks);
@@ -99,8 +100,8 @@ public:
             CPPUNIT_ASSERT_MESSAGE(file + ": '" + rep->message + "' lacks '" + fragment + "'",
                                    rep->message.find(fragment) != std::string::npos);
         };
-        expect("wrong_major.so", "built for ABI 2.0, host provides ABI 1.2");
-        expect("short_struct.so", "entry struct is 16 bytes, ABI 1.2 needs at least 48");
+        expect("wrong_major.so", "built for ABI 2.0, host provides ABI 1.3");
+        expect("short_struct.so", "entry struct is 16 bytes, ABI 1.3 needs at least 48");
         expect("bad_schema.so", "capability 'fixture_bad_schema.broken': input_schema is not a JSON object");
         expect("no_entry.so", "does not export homelab_assistant_plugin_entry");
         expect("failing_create.so", "create() failed: sensor /dev/fixture not found");
@@ -198,6 +199,43 @@ public:
         CPPUNIT_ASSERT(threadOf(out) != self);
         const uint64_t start = Deadline::nowNs();
         out = instant->invoke(R"({"sleep_ms":2000})", Deadline::after(std::chrono::milliseconds(200)), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Timeout);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(elapsedMs(start)), elapsedMs(start) < 1500);
+    }
+
+    void testFromMemoryCapabilityIsAskedOnTheCallersThreadFirst() {
+        test::TempDir dir;
+        install(dir, "from_memory");
+        const LoadResult r = load(dir);
+        auto tool = toolNamed(r, "fixture_memory.thread");
+        CPPUNIT_ASSERT(tool && tool->info().fromMemory && !tool->info().instant);
+        const auto field = [](const ToolOutput& out, const char* key) { return json::asObject(out.result)->get(key); };
+        const int64_t self = static_cast<int64_t>(::gettid());
+        const auto deadline = [] { return Deadline::after(std::chrono::milliseconds(200)); };
+        // Nothing in memory yet: the plugin says it would block, the call goes to a call thread.
+        ToolOutput out = tool->invoke("{}", deadline(), {});
+        CPPUNIT_ASSERT_MESSAGE(out.error, out.status == CallStatus::Ok);
+        CPPUNIT_ASSERT(!field(out, "memory").convert<bool>());
+        CPPUNIT_ASSERT(field(out, "tid").convert<int64_t>() != self);
+        // Now it is: answered on this thread, no hand-off.
+        out = tool->invoke("{}", deadline(), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Ok);
+        CPPUNIT_ASSERT(field(out, "memory").convert<bool>());
+        CPPUNIT_ASSERT_EQUAL(self, field(out, "tid").convert<int64_t>());
+        // "Would block" is an answer only a memory-only call may get.
+        out = tool->invoke(R"({"always_blocks":true})", deadline(), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Internal);
+        CPPUNIT_ASSERT_MESSAGE(out.error, out.error.find("would block") != std::string::npos);
+        // A memory-only call that blocks after all fails as timed out and costs the hint...
+        out = tool->invoke(R"({"sleep_ms":400})", deadline(), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Timeout);
+        // ...so later calls start on a call thread, with their deadline kept.
+        out = tool->invoke("{}", deadline(), {});
+        CPPUNIT_ASSERT(out.status == CallStatus::Ok);
+        CPPUNIT_ASSERT(!field(out, "memory").convert<bool>());
+        CPPUNIT_ASSERT(field(out, "tid").convert<int64_t>() != self);
+        const uint64_t start = Deadline::nowNs();
+        out = tool->invoke(R"({"sleep_ms":2000})", deadline(), {});
         CPPUNIT_ASSERT(out.status == CallStatus::Timeout);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(elapsedMs(start)), elapsedMs(start) < 1500);
     }

@@ -176,7 +176,7 @@ void runCall(const std::shared_ptr<CallState>& state, const PluginFunction& fn) 
 }
 
 std::shared_ptr<CallState> prepare(std::string input, Deadline deadline, const CallContext& context,
-                                   const CallLimits& limits) {
+                                   const CallLimits& limits, uint32_t callFlags) {
     auto state = std::make_shared<CallState>();
     state->input = std::move(input);
     state->context = context;
@@ -196,7 +196,9 @@ std::shared_ptr<CallState> prepare(std::string input, Deadline deadline, const C
                           state->context.requestId.c_str(),
                           state.get(),
                           &CallState::isCancelled,
-                          state->context.onText ? &state->streamSink : nullptr};
+                          state->context.onText ? &state->streamSink : nullptr,
+                          callFlags,
+                          0};
     return state;
 }
 
@@ -256,7 +258,7 @@ void collect(CallState& state, CallOutcome& outcome, const CallLimits& limits) {
 CallRunner::CallRunner(CallLimits limits) : limits_(limits), stuck_(std::make_shared<std::atomic<int>>(0)) {}
 
 CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadline, const CallContext& context,
-                            CallThread thread) {
+                            CallThread thread, uint32_t callFlags) {
     CallOutcome outcome;
     const int stuck = stuck_->load();
     if (stuck >= limits_.maxStuckCalls) {
@@ -273,7 +275,7 @@ CallOutcome CallRunner::run(PluginFunction fn, std::string input, Deadline deadl
         return outcome;
     }
 
-    std::shared_ptr<CallState> state = prepare(std::move(input), deadline, context, limits_);
+    std::shared_ptr<CallState> state = prepare(std::move(input), deadline, context, limits_, callFlags);
     state->stuck = stuck_;
     if (thread == CallThread::Caller) {
         runCall(state, fn);

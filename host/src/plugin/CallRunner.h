@@ -47,8 +47,9 @@ class CallRunner {
 public:
     explicit CallRunner(CallLimits limits = {});
 
+    // callFlags (HA_CALL_*) reach the plugin as ha_call.flags.
     CallOutcome run(PluginFunction fn, std::string input, Deadline deadline, const CallContext& context = {},
-                    CallThread thread = CallThread::Call);
+                    CallThread thread = CallThread::Call, uint32_t callFlags = 0);
 
     // Calls abandoned at their deadline that have not returned yet.
     int stuckCalls() const { return stuck_->load(); }

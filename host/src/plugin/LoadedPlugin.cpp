@@ -103,10 +103,11 @@ std::string LoadedPlugin::bindInterfaces() {
 }
 
 CallOutcome LoadedPlugin::call(const std::function<int32_t(void*, const ha_call*)>& fn, std::string input,
-                               Deadline deadline, const CallContext& context, CallThread thread) {
+                               Deadline deadline, const CallContext& context, CallThread thread,
+                               uint32_t callFlags) {
     void* instance = instance_;
     return runner_.run([fn, instance](const ha_call* c) { return fn(instance, c); }, std::move(input), deadline,
-                       context, thread);
+                       context, thread, callFlags);
 }
 
 }  // namespace ha::plugin

@@ -52,9 +52,10 @@ public:
     int stuckCalls() const { return runner_.stuckCalls(); }
 
     // Runs fn (which receives the instance) on a call thread within the deadline, or on the
-    // caller's thread for an instant capability (see CallRunner).
+    // caller's thread for an instant capability (see CallRunner); callFlags: HA_CALL_*.
     CallOutcome call(const std::function<int32_t(void* instance, const ha_call*)>& fn, std::string input,
-                     Deadline deadline, const CallContext& context = {}, CallThread thread = CallThread::Call);
+                     Deadline deadline, const CallContext& context = {}, CallThread thread = CallThread::Call,
+                     uint32_t callFlags = 0);
 
 private:
     static void hostLog(void* ctx, int32_t level, const char* message);

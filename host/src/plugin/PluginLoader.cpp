@@ -199,7 +199,9 @@ std::string readCapabilities(LoadedPlugin& plugin, std::vector<ToolInfo>& out) {
         info.effect = ti->effect == HA_EFFECT_READ_ONLY ? Effect::ReadOnly : Effect::Mutating;
         if (ti->timeout_ms > 600000) return named + ": timeout_ms above 600000";
         info.timeout = std::chrono::milliseconds(ti->timeout_ms);
-        info.instant = HA_STRUCT_HAS(ti, ha_tool_info, flags) && (ti->flags & HA_CAPABILITY_INSTANT) != 0;
+        const uint32_t flags = HA_STRUCT_HAS(ti, ha_tool_info, flags) ? ti->flags : 0;
+        info.instant = (flags & HA_CAPABILITY_INSTANT) != 0;
+        info.fromMemory = !info.instant && (flags & HA_CAPABILITY_FROM_MEMORY) != 0;
         info.function = PluginLoader::functionNameOf(info.capability);
         out.push_back(std::move(info));
     }

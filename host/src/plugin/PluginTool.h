@@ -17,13 +17,20 @@ public:
     ToolOutput invoke(const std::string& inputJson, Deadline deadline, const CallContext& context) override;
 
 private:
-    // An instant capability that overran its deadline loses the hint: its calls go to a call
-    // thread from then on.
-    void revokeInstant(double tookMs);
+    // One call into the plugin; a call made on this thread that overran its deadline costs
+    // the capability `hint` (instant_ or fromMemory_): from then on its calls start on a call
+    // thread.
+    CallOutcome callPlugin(const std::string& inputJson, Deadline deadline, const CallContext& context,
+                           CallThread thread, uint32_t callFlags, std::atomic<bool>& hint, const char* declared);
+    // The answer of an HA_CAPABILITY_FROM_MEMORY capability: from memory on this thread when the
+    // plugin has it, else on a call thread.
+    CallOutcome callFromMemoryFirst(const std::string& inputJson, Deadline deadline, const CallContext& context);
+    void revoke(std::atomic<bool>& hint, const char* declared, double tookMs);
 
     std::shared_ptr<LoadedPlugin> plugin_;
     ToolInfo info_;
     std::atomic<bool> instant_;
+    std::atomic<bool> fromMemory_;
 };
 
 }  // namespace ha::plugin

@@ -23,7 +23,8 @@ struct ToolInfo {
     Effect effect = Effect::Mutating;
     std::chrono::milliseconds timeout{0};  // 0: the host's default
     std::string pluginId;
-    bool instant = false;  // HA_CAPABILITY_INSTANT: the plugin says it answers at once
+    bool instant = false;     // HA_CAPABILITY_INSTANT: the plugin says it answers at once
+    bool fromMemory = false;  // HA_CAPABILITY_FROM_MEMORY: it often has the answer in memory
 };
 
 struct ToolOutput {

@@ -69,6 +69,7 @@ public:
             R"({"type":"object","properties":{"path":{"type":"string","minLength":1,"maxLength":4096,)"
             R"("description":"Absolute path; only the filesystem containing it is reported"}},"additionalProperties":false})";
         usage.timeoutMs = 5000;
+        usage.flags = HA_CAPABILITY_FROM_MEMORY;  // statfs can hang on a dead network mount; kept results cannot
         return {usage};
     }
 

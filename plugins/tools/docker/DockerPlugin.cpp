@@ -2,6 +2,7 @@
 // read from the Docker Engine API over a unix socket. Only GET requests are ever sent.
 #include "common/PluginConfig.h"
 #include "common/RefreshedValue.h"
+#include "common/ShortCache.h"
 #include "tools/docker/ContainerView.h"
 #include "tools/docker/DockerAnswers.h"
 #include "tools/docker/CrashReport.h"
@@ -39,7 +40,7 @@ Poco::JSON::Object::Ptr objectAt(const Poco::JSON::Array::Ptr& a, size_t i) { re
 
 class DockerTools {
 public:
-    DockerTools(const Host&, const std::string& configJson) {
+    DockerTools(const Host&, const std::string& configJson) : results_(PluginConfig(configJson), 1000, 600000) {
         const PluginConfig config(configJson);
         engine_ = std::make_unique<DockerEngine>(
             config.string("socket", "/var/run/docker.sock"),
@@ -60,6 +61,7 @@ public:
         containers.inputSchema =
             R"J({"type":"object","properties":{"all":{"type":"boolean","description":"Include stopped containers (default true)"}},"additionalProperties":false})J";
         containers.timeoutMs = 10000;
+        containers.flags = HA_CAPABILITY_FROM_MEMORY;
 
         ToolSpec inspect;
         inspect.name = "docker.inspect";
@@ -69,6 +71,7 @@ public:
         inspect.inputSchema =
             R"J({"type":"object","properties":{"container":{"type":"string","minLength":1,"maxLength":128,"description":"Container name or id"}},"required":["container"],"additionalProperties":false})J";
         inspect.timeoutMs = 5000;
+        inspect.flags = HA_CAPABILITY_FROM_MEMORY;
 
         ToolSpec stats;
         stats.name = "docker.stats";
@@ -78,6 +81,7 @@ public:
         stats.inputSchema =
             R"J({"type":"object","properties":{"container":{"type":"string","minLength":1,"maxLength":128,"description":"Only this container"}},"additionalProperties":false})J";
         stats.timeoutMs = 15000;
+        stats.flags = HA_CAPABILITY_FROM_MEMORY;
 
         ToolSpec crashes;
         crashes.name = "docker.crashes";
@@ -87,10 +91,16 @@ public:
         crashes.inputSchema =
             R"J({"type":"object","properties":{"since_minutes":{"type":"integer","minimum":1,"maximum":10080,"description":"Window length in minutes (default 1440)"}},"additionalProperties":false})J";
         crashes.timeoutMs = 10000;
+        crashes.flags = HA_CAPABILITY_FROM_MEMORY;
         return {containers, inspect, stats, crashes};
     }
 
+    // Results are kept for cache_ms (1 s by default): a burst of questions asks the engine once.
     std::string invoke(const std::string& name, const Call& call) {
+        return results_.get(name + '\n' + std::string(call.input), [&] { return ask(name, call); }, call);
+    }
+
+    std::string ask(const std::string& name, const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
         if (name == "docker.containers") return toJson(containers(input.boolean("all", true), call));
         if (name == "docker.inspect") return toJson(inspect(input.string("container", ""), call));
@@ -226,6 +236,7 @@ private:
     static constexpr std::chrono::milliseconds kNamesWait{1100};
 
     std::unique_ptr<DockerEngine> engine_;
+    ShortCache results_;
     size_t maxContainers_ = 200;
     size_t statsParallelism_ = 8;
     DockerCheckSettings checkSettings_;
@@ -239,6 +250,7 @@ constexpr const char* kSettingsSchema =
     R"J("request_timeout_ms":{"type":"integer","minimum":100,"maximum":60000},)J"
     R"J("max_containers":{"type":"integer","minimum":1,"maximum":10000},)J"
     R"J("stats_parallelism":{"type":"integer","minimum":1,"maximum":64},)J"
+    R"J("cache_ms":{"type":"integer","minimum":0,"maximum":600000,"description":"Reuse a result this long (default 1000; 0 = ask the engine every time)"},)J"
     R"J("check_crash_window_minutes":{"type":"integer","minimum":1,"maximum":10080,"description":"health check: crashes within this window are warnings (default 1440)"}}})J";
 
 const ha_plugin_descriptor kDescriptor = {sizeof(ha_plugin_descriptor), HA_KIND_TOOLS, 0, 0, "docker", "Docker",

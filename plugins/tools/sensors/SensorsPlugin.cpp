@@ -2,6 +2,7 @@
 // voltages, read from sysfs under a configurable root.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/ShortCache.h"
 #include "tools/sensors/SensorTree.h"
 #include "tools/sensors/SensorsAnswers.h"
 
@@ -19,7 +20,7 @@ using homelab_assistant::ToolSpec;
 
 class SensorsTools {
 public:
-    SensorsTools(const Host&, const std::string& configJson) {
+    SensorsTools(const Host&, const std::string& configJson) : results_(PluginConfig(configJson), 5000, 600000) {
         const PluginConfig config(configJson);
         sysRoot_ = config.string("sys_root", "/sys");
         if (sysRoot_.empty() || sysRoot_.front() != '/') throw Error(HA_ERR_INVALID_ARGUMENT, "'sys_root' must be an absolute path");
@@ -38,23 +39,22 @@ public:
             "ACPI thermal zones) in degrees Celsius, each with its high and critical limits when the chip reports "
             "plausible ones, alarms, the CPU temperature and the hottest sensor. Empty in most virtual machines.";
         temps.timeoutMs = 5000;
+        temps.flags = HA_CAPABILITY_FROM_MEMORY;  // results are kept for cache_ms
         ToolSpec fans;
         fans.name = "sensors.fans";
         fans.description = "Fan speeds in RPM from the hardware sensor chips, with each fan's minimum speed and alarm when set.";
         fans.timeoutMs = 5000;
+        fans.flags = HA_CAPABILITY_FROM_MEMORY;
         ToolSpec volts;
         volts.name = "sensors.voltages";
         volts.description = "Voltages (volts) reported by the hardware sensor chips, with their limits as the chip reports them.";
         volts.timeoutMs = 5000;
+        volts.flags = HA_CAPABILITY_FROM_MEMORY;
         return {temps, fans, volts};
     }
 
-    std::string invoke(const std::string& name, const Call&) {
-        const SensorReadings r = readings();
-        if (name == "sensors.temperatures") return toJson(temperaturesJson(r));
-        if (name == "sensors.fans") return toJson(fansJson(r));
-        if (name == "sensors.voltages") return toJson(voltagesJson(r));
-        throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
+    std::string invoke(const std::string& name, const Call& call) {
+        return results_.get(name, [&] { return read(name); }, call);
     }
 
     // match, summarize and checks read their input and the plugin's memory only.
@@ -66,6 +66,14 @@ public:
     std::string checks(const Call& call) { return answersChecks(answers::CheckResults::parse(call.input), checkSettings_); }
 
 private:
+    std::string read(const std::string& name) {
+        const SensorReadings r = readings();
+        if (name == "sensors.temperatures") return toJson(temperaturesJson(r));
+        if (name == "sensors.fans") return toJson(fansJson(r));
+        if (name == "sensors.voltages") return toJson(voltagesJson(r));
+        throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
+    }
+
     // One reading of the tree serves the three capabilities for cacheFor_: some drivers answer
     // slowly (a drive temperature is a command to the disk).
     SensorReadings readings() {
@@ -82,6 +90,7 @@ private:
     ReadOptions options_;
     SensorCheckSettings checkSettings_;
     std::chrono::milliseconds cacheFor_{5000};
+    ShortCache results_;  // the capabilities' texts, kept as long as the reading
     std::mutex mutex_;
     std::optional<std::chrono::steady_clock::time_point> readAt_;
     SensorReadings last_;

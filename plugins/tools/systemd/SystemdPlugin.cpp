@@ -4,6 +4,7 @@
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
 #include "common/RefreshedValue.h"
+#include "common/ShortCache.h"
 #include "tools/systemd/JournalReader.h"
 #include "tools/systemd/SystemdAnswers.h"
 #include "tools/systemd/SystemdBus.h"
@@ -61,7 +62,7 @@ void fillService(UnitRecord& r, const Properties& p) {
 
 class SystemdTools {
 public:
-    SystemdTools(const Host&, const std::string& configJson) {
+    SystemdTools(const Host&, const std::string& configJson) : cache_(PluginConfig(configJson), 2000, 600000) {
         const PluginConfig config(configJson);
         busAddress_ = config.string("bus_address", "unix:path=/run/dbus/system_bus_socket");
         if (busAddress_.rfind("unix:", 0) != 0) {
@@ -76,7 +77,6 @@ public:
         lineBytes_ = static_cast<size_t>(config.integer("line_max_bytes", 300, 80, 2000));
         crashLoopRestarts_ = static_cast<uint64_t>(config.integer("crash_loop_restarts", 5, 1, 100000));
         busTimeout_ = std::chrono::milliseconds(config.integer("bus_timeout_ms", 3000, 100, 60000));
-        cacheFor_ = std::chrono::milliseconds(config.integer("cache_ms", 2000, 0, 600000));
         maxListed_ = static_cast<size_t>(config.integer("max_units_listed", 50, 1, 1000));
     }
 
@@ -88,6 +88,7 @@ public:
             "result, exit status and since when, units waiting to auto-restart after a crash (crash loops), units "
             "starting or stopping, and services systemd has restarted (NRestarts).";
         status.timeoutMs = 8000;
+        status.flags = HA_CAPABILITY_FROM_MEMORY;  // results are kept for cache_ms
 
         ToolSpec unit;
         unit.name = "systemd.unit";
@@ -98,6 +99,7 @@ public:
         unit.inputSchema =
             R"J({"type":"object","properties":{"unit":{"type":"string","minLength":1,"maxLength":256,"description":"Unit name, e.g. nginx or nginx.service"}},"required":["unit"],"additionalProperties":false})J";
         unit.timeoutMs = 8000;
+        unit.flags = HA_CAPABILITY_FROM_MEMORY;
 
         ToolSpec crashes;
         crashes.name = "systemd.crashes";
@@ -108,19 +110,21 @@ public:
         crashes.inputSchema =
             R"J({"type":"object","properties":{"since_minutes":{"type":"integer","minimum":1,"maximum":43200,"description":"Window length in minutes (default 1440)"}},"additionalProperties":false})J";
         crashes.timeoutMs = 10000;
+        crashes.flags = HA_CAPABILITY_FROM_MEMORY;
         return {status, unit, crashes};
     }
 
     std::string invoke(const std::string& name, const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
-        if (name == "systemd.status") return cached("status", [&] { return toJson(status(call)); });
+        if (name == "systemd.status") return cache_.get("status", [&] { return toJson(status(call)); }, call);
         if (name == "systemd.unit") {
             const std::string unit = normalizeUnitName(input.string("unit", ""));
-            return cached("unit:" + unit, [&] { return toJson(unitDetails(unit, call)); });
+            return cache_.get("unit:" + unit, [&] { return toJson(unitDetails(unit, call)); }, call);
         }
         if (name == "systemd.crashes") {
             const int64_t minutes = input.integer("since_minutes", windowMinutes_, 1, 43200);
-            return cached("crashes:" + std::to_string(minutes), [&] { return toJson(crashes(minutes, call)); });
+            return cache_.get("crashes:" + std::to_string(minutes), [&] { return toJson(crashes(minutes, call)); },
+                              call);
         }
         throw Error(HA_ERR_NOT_FOUND, "unknown capability " + name);
     }
@@ -149,23 +153,6 @@ private:
     uint64_t busDeadline(const Call& call) const {
         const uint64_t own = homelab_assistant::monotonicNowNs() + static_cast<uint64_t>(busTimeout_.count()) * 1000000ull;
         return std::min(call.deadlineNs, own);
-    }
-
-    // A result computed at most cacheFor_ ago, so that a burst of questions asks systemd once.
-    std::string cached(const std::string& key, const std::function<std::string()>& compute) {
-        const auto now = std::chrono::steady_clock::now();
-        if (cacheFor_.count() > 0) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            auto it = cache_.find(key);
-            if (it != cache_.end() && now - it->second.first < cacheFor_) return it->second.second;
-        }
-        std::string value = compute();
-        if (cacheFor_.count() > 0) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (cache_.size() > 64) cache_.clear();
-            cache_[key] = {now, value};
-        }
-        return value;
     }
 
     Poco::JSON::Object::Ptr status(const Call& call) {
@@ -333,11 +320,10 @@ private:
     size_t lineBytes_ = 300;
     uint64_t crashLoopRestarts_ = 5;
     std::chrono::milliseconds busTimeout_{3000};
-    std::chrono::milliseconds cacheFor_{2000};
     size_t maxListed_ = 50;
 
+    ShortCache cache_;  // results, 2 s by default
     std::mutex mutex_;
-    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, std::string>> cache_;
     std::set<std::string> seen_;  // units listed since the names were read
     // Last: its thread reads through the members above, so it stops before they go.
     std::unique_ptr<RefreshedValue<std::set<std::string>>> units_ =

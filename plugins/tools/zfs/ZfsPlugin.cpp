@@ -4,7 +4,7 @@
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
 #include "common/RefreshedValue.h"
-#include "common/ResultCache.h"
+#include "common/ShortCache.h"
 #include "tools/zfs/ZfsAnswers.h"
 #include "tools/zfs/ZfsCommands.h"
 #include "tools/zfs/ZfsView.h"
@@ -58,7 +58,7 @@ public:
         }
         maxDatasets_ = static_cast<size_t>(config.integer("max_datasets", 1000, 1, 100000));
         commands_ = std::make_unique<ZfsCommands>(s);
-        results_ = std::make_unique<ResultCache<std::string>>(s.cacheTtl);
+        results_ = std::make_unique<ShortCache>(s.cacheTtl);
     }
 
     std::vector<ToolSpec> tools() const {
@@ -72,6 +72,7 @@ public:
             "errors, the running or last scrub/resilver (progress, end time, bytes repaired, errors) and when the last "
             "scrub finished. Says so when ZFS is not installed.";
         pools.timeoutMs = timeout;
+        pools.flags = HA_CAPABILITY_FROM_MEMORY;  // results are kept for cache_seconds
 
         ToolSpec pool;
         pool.name = "zfs.pool";
@@ -83,6 +84,7 @@ public:
             R"J({"type":"object","properties":{"pool":{"type":"string","minLength":1,"maxLength":255,)J"
             R"J("description":"Pool name, e.g. tank"}},"required":["pool"],"additionalProperties":false})J";
         pool.timeoutMs = timeout;
+        pool.flags = HA_CAPABILITY_FROM_MEMORY;
 
         ToolSpec datasets;
         datasets.name = "zfs.datasets";
@@ -96,18 +98,14 @@ public:
             R"J("dataset":{"type":"string","minLength":1,"maxLength":1024,"description":"Only this dataset, e.g. tank/media"}},)J"
             R"J("additionalProperties":false})J";
         datasets.timeoutMs = timeout;
+        datasets.flags = HA_CAPABILITY_FROM_MEMORY;
         return {pools, pool, datasets};
     }
 
     // Results are kept as long as the commands' output: a burst of questions neither runs nor
     // parses anything twice.
     std::string invoke(const std::string& name, const Call& call) {
-        const uint64_t now = homelab_assistant::monotonicNowNs();
-        const auto until = std::chrono::steady_clock::now() +
-                           std::chrono::nanoseconds(call.deadlineNs > now ? call.deadlineNs - now : 0);
-        auto result = results_->get(name + '\n' + std::string(call.input), [&] { return compute(name, call); }, until);
-        if (!result) throw Error(HA_ERR_TIMEOUT, name + " is still being answered for another request");
-        return *result;
+        return results_->get(name + '\n' + std::string(call.input), [&] { return compute(name, call); }, call);
     }
 
     std::string compute(const std::string& name, const Call& call) {
@@ -249,7 +247,7 @@ private:
     // How long a question waits for names listed again: the commands' deadline, and some.
     static constexpr std::chrono::milliseconds kNamesWait{1600};
     std::unique_ptr<ZfsCommands> commands_;
-    std::unique_ptr<ResultCache<std::string>> results_;
+    std::unique_ptr<ShortCache> results_;
     ZfsThresholds thresholds_;
     size_t maxDatasets_ = 1000;
     // Last: their threads run commands_, so they stop before it goes.

@@ -19,6 +19,9 @@
  *   1.2  Appended to ha_tool_info: flags (HA_CAPABILITY_INSTANT, tools.h) and reserved1; to
  *        ha_answers_v1: flags (HA_ANSWERS_INSTANT_*, answers.h) and reserved1. A 1.1 plugin
  *        loads unchanged (no flags); a 1.2 plugin on a 1.1 host loses only the hints.
+ *   1.3  Appended to ha_call: flags (HA_CALL_MEMORY_ONLY) and reserved1; HA_ERR_WOULD_BLOCK;
+ *        HA_CAPABILITY_FROM_MEMORY (tools.h). The host sets HA_CALL_MEMORY_ONLY only for a
+ *        capability that declared HA_CAPABILITY_FROM_MEMORY, so a 1.2 plugin never sees it.
  * ---------------------------------------------------------------------------------------------
  *
  * Compatibility rules
@@ -64,7 +67,7 @@ extern "C" {
 #endif
 
 #define HA_ABI_MAJOR 1u
-#define HA_ABI_MINOR 2u
+#define HA_ABI_MINOR 3u
 
 /* Bytes a reader needs to see to read `member` of `type`: its offset plus its size. */
 #define HA_SIZE_THROUGH(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
@@ -94,6 +97,9 @@ extern "C" {
 #define HA_ERR_RATE_LIMITED (-8)     /* a remote service asked to slow down; retry later */
 #define HA_ERR_QUOTA (-9)            /* a remote account is out of quota; do not retry */
 #define HA_ERR_TOO_LARGE (-10)       /* an output sink refused more data */
+/* since 1.3: the answer of a memory-only call (HA_CALL_MEMORY_ONLY) needs work that can wait;
+ * nothing was written, and the host makes the call again without the flag */
+#define HA_ERR_WOULD_BLOCK (-11)
 
 /* ---- log levels for ha_host_api.log ------------------------------------------------------- */
 #define HA_LOG_ERROR 3
@@ -150,7 +156,20 @@ typedef struct ha_call {
      * write each fragment of the answer's text to it as the model produces it (UTF-8 that may
      * split nowhere but between code points); the full text is still part of `output`. */
     const ha_sink *stream;
+
+    /* ---- since 1.3: read only when HA_STRUCT_HAS(call, ha_call, flags) ---- */
+    uint32_t flags; /* HA_CALL_* */
+    uint32_t reserved1;
 } ha_call;
+
+/* ---- ha_call.flags (since 1.3) ------------------------------------------------------------ */
+/* Answer only from what the plugin already has in memory (a result it keeps for a while,
+ * a failure included): no I/O, no waiting on a lock held across I/O. When there is none,
+ * write nothing and return HA_ERR_WOULD_BLOCK at once. The host runs such a call on its own
+ * thread, so a memory-only call that blocks all the same stalls a request (and costs the
+ * capability its HA_CAPABILITY_FROM_MEMORY hint once it overruns the deadline). Set only for
+ * capabilities that declared HA_CAPABILITY_FROM_MEMORY. */
+#define HA_CALL_MEMORY_ONLY 1u
 
 /*
  * Services the host offers to a plugin. Valid from create() until destroy() returns.

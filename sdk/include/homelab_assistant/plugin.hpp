@@ -87,6 +87,11 @@ struct Call {
         if (!streaming()) return false;
         return raw->stream->write(raw->stream->ctx, text.data(), text.size()) == HA_OK;
     }
+    // The host asks only for what is already in memory (HA_CALL_MEMORY_ONLY, ABI 1.3): answer
+    // from a kept result or throw Error(HA_ERR_WOULD_BLOCK, ...); always false on an older host.
+    bool memoryOnly() const noexcept {
+        return raw != nullptr && HA_STRUCT_HAS(raw, ha_call, flags) && (raw->flags & HA_CALL_MEMORY_ONLY) != 0;
+    }
     // Milliseconds left before the deadline (0 when it has passed).
     uint64_t remainingMs() const noexcept {
         const uint64_t now = monotonicNowNs();
@@ -115,7 +120,7 @@ struct ToolSpec {
     std::string inputSchema = R"({"type":"object","properties":{},"additionalProperties":false})";
     uint32_t effect = HA_EFFECT_READ_ONLY;
     uint32_t timeoutMs = 0;
-    uint32_t flags = 0;  // HA_CAPABILITY_* (tools.h): HA_CAPABILITY_INSTANT for in-memory answers
+    uint32_t flags = 0;  // HA_CAPABILITY_* (tools.h): INSTANT for in-memory answers, FROM_MEMORY for kept ones
 };
 
 namespace detail {
@@ -136,7 +141,7 @@ int32_t guarded(const ha_call* call, Fn&& fn) noexcept {
         const std::string result = fn(view);
         return writeSink(call->output, result);
     } catch (const Error& e) {
-        writeSink(call->error, e.what());
+        if (e.status() != HA_ERR_WOULD_BLOCK) writeSink(call->error, e.what());  // "would block" writes nothing
         return e.status() < 0 ? e.status() : HA_ERR_INTERNAL;
     } catch (const std::bad_alloc&) {
         writeSink(call->error, "out of memory");

@@ -64,6 +64,12 @@ extern "C" {
  * overruns its deadline all the same costs the capability this hint until the host restarts
  * (logged as a warning). Unknown flags are ignored. */
 #define HA_CAPABILITY_INSTANT 1u
+/* since 1.3: invoke() often has the answer in memory (it keeps recent results, for example for
+ * a setting like "cache_ms") but otherwise has to wait on something that can hang. The host
+ * then first makes a memory-only call on its own thread (HA_CALL_MEMORY_ONLY, abi.h) and hands
+ * the call to a call thread only when that returns HA_ERR_WOULD_BLOCK. Ignored together with
+ * HA_CAPABILITY_INSTANT, which already runs every call on the host's thread. */
+#define HA_CAPABILITY_FROM_MEMORY 2u
 
 typedef struct ha_tool_info {
     uint32_t struct_size;

@@ -37,10 +37,10 @@ expect_jq "the tool call it left is audited as cancelled, 499 as for /chat" \
   <(tail -1 "$WORK/limits/audit.jsonl")
 expect_grep "the access log line says 499 too" '"POST /v1/tools/fixture_hangs.hang[^"]*" 499' "$LOG"
 req POST /v1/tools/fixture_abi10.echo "${AUTH[@]}" -d '{"text":"from 1.0"}'
-expect_jq "an ABI 1.0 plugin works on the 1.2 host" '.result.text == "from 1.0"'
+expect_jq "an ABI 1.0 plugin works on the 1.3 host" '.result.text == "from 1.0"'
 req GET /v1/tools "${AUTH[@]}"
 expect_jq "wrong-ABI plugin is reported as refused" '.plugins[] | select(.file == "wrong_major.so" and (.loaded | not)) | .message | test("built for ABI 2.0")'
-expect_grep "the refusal is logged precisely" "wrong_major.so refused: built for ABI 2.0, host provides ABI 1.2" "$LOG"
+expect_grep "the refusal is logged precisely" "wrong_major.so refused: built for ABI 2.0, host provides ABI 1.3" "$LOG"
 expect_jq "a plugin claiming another plugin's group is refused" '.plugins[] | select(.file == "intruder.so" and (.loaded | not)) | .message | test("belongs to plugin .fixture-hangs.")'
 chat "What is the memory usage?"
 expect_status "chat about a denied capability: answered" 200
