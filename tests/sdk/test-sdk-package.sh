@@ -57,8 +57,8 @@ plugins:
   settings:
     example-ups:
       status_file: $WORK/ups.status" API_KEY="$KEY" || exit 1
-expect_grep "the uname example loaded" "plugin example-uname.so loaded: example-uname 1.0.0 \(ABI 1.2\)" "$LOG"
-expect_grep "the ups example loaded with its answers" "plugin example-ups.so loaded: example-ups 1.0.0 \(ABI 1.2\), capabilities: ups.status\[read-only\], answers" "$LOG"
+expect_grep "the uname example loaded" "plugin example-uname.so loaded: example-uname 1.0.0 \(ABI 1.3\)" "$LOG"
+expect_grep "the ups example loaded with its answers" "plugin example-ups.so loaded: example-ups 1.0.0 \(ABI 1.3\), capabilities: ups.status\[read-only\], answers" "$LOG"
 expect_grep "its log line reaches the host log" "plugin.example-uname: uname example ready" "$LOG"
 req POST /v1/tools/uname.info -H "X-API-Key: $KEY"
 expect_jq "the C++ example's capability answers with real data" ".result.kernel == \"$(uname -r)\""
