@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ha {
@@ -36,7 +37,10 @@ public:
 private:
     std::vector<std::shared_ptr<const Answerer>> answerers_;
     Vocabulary vocabulary_;
-    std::vector<Vocabulary> own_;  // each answerer's words alone, same order
+    // Each form of each plugin word (Vocabulary::forms) -> the answerers (indices) whose
+    // vocabulary has it: one hash lookup per form of a question's word finds every plugin it
+    // concerns, instead of one search in each plugin's vocabulary.
+    std::unordered_map<std::string, std::vector<size_t>> owners_;
 };
 
 }  // namespace ha

@@ -39,7 +39,8 @@ QuestionText::QuestionText(std::string_view question, const Vocabulary& vocabula
     for (std::string& w : asciiWords(question)) {
         std::string corrected = vocabulary.correct(w);
         if (corrected != w) corrections_.push_back(w + " -> " + corrected);
-        text_ += corrected + " ";
+        text_ += corrected;  // appended in two steps: no temporary (and no GCC 12 -Wrestrict false alarm)
+        text_ += ' ';
         words_.push_back(std::move(corrected));
     }
 }

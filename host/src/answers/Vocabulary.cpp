@@ -25,8 +25,7 @@ bool endsWith(const std::string& s, const char* suffix) {
 Vocabulary::Vocabulary() {
     for (const auto* set : {&general_words::common(), &general_words::scope(), &general_words::help()}) {
         for (const auto& w : *set) {
-            words_.insert(w);
-            for (const auto& i : inflections(w)) stems_.insert(i);
+            for (auto& f : forms(w)) stems_.insert(std::move(f));
         }
     }
     for (const auto* set : {&general_words::scope(), &general_words::help()}) correctable_.insert(set->begin(), set->end());
@@ -44,13 +43,12 @@ Vocabulary Vocabulary::only(const std::vector<std::string>& pluginWords) {
 
 void Vocabulary::add(const std::vector<std::string>& pluginWords) {
     for (const auto& w : pluginWords) {
-        words_.insert(w);
         correctable_.insert(w);
-        for (const auto& i : inflections(w)) stems_.insert(i);
+        for (auto& f : forms(w)) stems_.insert(std::move(f));
     }
 }
 
-std::vector<std::string> Vocabulary::inflections(const std::string& word) {
+std::vector<std::string> Vocabulary::forms(const std::string& word) {
     std::vector<std::string> out{word};
     if (endsWith(word, "ies")) out.push_back(word.substr(0, word.size() - 3) + "y");
     if (endsWith(word, "es")) out.push_back(word.substr(0, word.size() - 2));
@@ -67,12 +65,10 @@ std::vector<std::string> Vocabulary::inflections(const std::string& word) {
     return out;
 }
 
-bool Vocabulary::knows(const std::string& word) const {
-    if (words_.count(word)) return true;
-    for (const auto& i : inflections(word)) {
-        if (stems_.count(i)) return true;
-    }
-    return false;
+bool Vocabulary::knows(const std::string& word) const { return stems_.count(word) > 0 || knowsOneOf(forms(word)); }
+
+bool Vocabulary::knowsOneOf(const std::vector<std::string>& forms) const {
+    return std::any_of(forms.begin(), forms.end(), [this](const std::string& f) { return stems_.count(f) > 0; });
 }
 
 size_t Vocabulary::distance(const std::string& a, const std::string& b, size_t limit) {

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace ha {
@@ -19,6 +20,10 @@ public:
     // True when the word, or a simple inflection of it ("containers" -> "container",
     // "crashed" -> "crash"), is known.
     bool knows(const std::string& word) const;
+    // The same for forms(word) already at hand (a question's words are looked up many times).
+    bool knowsOneOf(const std::vector<std::string>& forms) const;
+    // The word first, then what it may be an inflection of ("crashed" -> "crash", "crashe").
+    static std::vector<std::string> forms(const std::string& word);
     // The known word a typo most likely meant ("dsik" -> "disk", "contaners" -> "containers"),
     // or the word itself when it is known, too short to guess, or nothing is close enough.
     std::string correct(const std::string& word) const;
@@ -32,10 +37,8 @@ public:
 private:
     struct Empty {};
     explicit Vocabulary(Empty) {}
-    static std::vector<std::string> inflections(const std::string& word);
-
-    std::set<std::string> words_;       // every known word
-    std::set<std::string> stems_;       // words_ and their inflections
+    // Hashed: a question looks up each of its words once per plugin vocabulary.
+    std::unordered_set<std::string> stems_;  // every known word and the forms it may be an inflection of
     std::set<std::string> correctable_; // plugin words and scope/help words: what a typo may become
 };
 
