@@ -397,6 +397,14 @@ JsonWriter& JsonWriter::null() {
     state_->out.Null();
     return *this;
 }
+JsonWriter& JsonWriter::integer(int64_t value) {
+    state_->out.Int64(value);
+    return *this;
+}
+JsonWriter& JsonWriter::number(double value) {
+    writeDouble(state_->out, value);
+    return *this;
+}
 JsonWriter& JsonWriter::value(const Var& value) {
     write(state_->out, value);
     return *this;

@@ -40,6 +40,9 @@ public:
     JsonWriter& string(std::string_view value);
     JsonWriter& boolean(bool value);
     JsonWriter& null();
+    JsonWriter& integer(int64_t value);
+    // As jsonText() writes a double: integral without ".0", not finite as null.
+    JsonWriter& number(double value);
     JsonWriter& value(const Poco::Dynamic::Var& value);
     // "name": value, in one step.
     JsonWriter& member(std::string_view name, std::string_view value) { return key(name).string(value); }

@@ -121,8 +121,8 @@ void AuditLog::reopenIfMovedLocked() {
     }
 }
 
-std::string AuditLog::lineOf(const Poco::JSON::Object::Ptr& record) const {
-    std::string line = redactor_.redact(json::stringify(record));
+std::string AuditLog::lineOf(const std::string& recordText) const {
+    std::string line = redactor_.redact(recordText);
     line.push_back('\n');
     return line;
 }
@@ -137,8 +137,10 @@ void AuditLog::writeLocked(const std::string& line) {
     ++written_;
 }
 
-void AuditLog::append(const Poco::JSON::Object::Ptr& record) {
-    const std::string line = lineOf(record);
+void AuditLog::append(const Poco::JSON::Object::Ptr& record) { append(json::stringify(record)); }
+
+void AuditLog::append(const std::string& recordText) {
+    const std::string line = lineOf(recordText);
     std::unique_lock<std::mutex> lock(mutex_);
     writeLocked(line);
     // none: the kernel's page cache has it; always: the O_DSYNC write returned after the disk.
@@ -146,7 +148,11 @@ void AuditLog::append(const Poco::JSON::Object::Ptr& record) {
 }
 
 void AuditLog::appendThen(const Poco::JSON::Object::Ptr& record, Durable done) {
-    const std::string line = lineOf(record);
+    appendThen(json::stringify(record), std::move(done));
+}
+
+void AuditLog::appendThen(const std::string& recordText, Durable done) {
+    const std::string line = lineOf(recordText);
     std::unique_lock<std::mutex> lock(mutex_);
     writeLocked(line);
     if (sync_ != AuditSync::Batch) {

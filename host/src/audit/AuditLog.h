@@ -76,10 +76,13 @@ public:
     // AuditError when the record could not be written (nothing of it is left in the file).
     // [thread-safe]
     void append(const Poco::JSON::Object::Ptr& record);
+    // The same for a record already written as compact JSON text of one object (json::Writer).
+    void append(const std::string& recordText);
     // Writes the record like append() and returns without waiting for its sync; `done` is told
     // when the record is durable (or was withheld). Throws AuditError, without calling `done`,
     // when the record could not be written at all. [thread-safe]
     void appendThen(const Poco::JSON::Object::Ptr& record, Durable done);
+    void appendThen(const std::string& recordText, Durable done);
     // Waits until every appendThen() record has been told (at most `limit`); true when none is left.
     bool drain(std::chrono::milliseconds limit);
 
@@ -105,7 +108,7 @@ private:
 
     void openLocked();
     void reopenIfMovedLocked();
-    std::string lineOf(const Poco::JSON::Object::Ptr& record) const;
+    std::string lineOf(const std::string& recordText) const;
     void writeLocked(const std::string& line);
     void writeWholeLocked(const std::string& line);
     void settleLocked(Waiter* waiter, const std::string* error);

@@ -178,7 +178,19 @@ json::Object::Ptr ApiHandler::auditRecord(const std::string& type) const {
     return record;
 }
 
+json::Writer& ApiHandler::startAuditRecord(json::Writer& w, const std::string& type) const {
+    return w.startObject()
+        .member("timestamp", AuditLog::timestampNow())
+        .member("type", type)
+        .member("request_id", requestId_)
+        .member("client", client_);
+}
+
 void ApiHandler::writeAudit(const json::Object::Ptr& record, const std::string& withheld) {
+    writeAudit(json::stringify(record), withheld);
+}
+
+void ApiHandler::writeAudit(const std::string& record, const std::string& withheld) {
     const std::string failure = "the audit log could not be written; " + withheld + " was withheld";
     std::shared_ptr<net::Exchange> held;
     if (ctx_.audit.sync() == AuditSync::Batch && request_ != nullptr) held = net::ServerRequest::holdAnswer(*request_);

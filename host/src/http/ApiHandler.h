@@ -41,12 +41,16 @@ protected:
 
     // A new audit record carrying timestamp, type, request id and client address.
     json::Object::Ptr auditRecord(const std::string& type) const;
+    // The same members written to `w` in an object left open for the caller's members (hot
+    // routes: no document is built); the caller closes it and hands w.text() to writeAudit().
+    json::Writer& startAuditRecord(json::Writer& w, const std::string& type) const;
     // Appends the record before anything is answered; when the log cannot be written the client
     // gets a 500 and `withheld` ("the answer", "the result") is not sent. With audit.sync batch
     // and nothing sent yet, the worker does not wait for the group commit: the answer is held in
     // the connection layer until the record is on disk, and a failed sync puts the 500 in its
     // place (logged critical with the request id; the access line shows the answer's status).
     void writeAudit(const json::Object::Ptr& record, const std::string& withheld);
+    void writeAudit(const std::string& recordText, const std::string& withheld);
 
     // Sends the body with every known secret masked (the Redactor over the whole JSON text).
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);

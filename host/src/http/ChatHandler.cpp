@@ -68,9 +68,9 @@ ChatTurnRequest ChatHandler::readTurn(HTTPServerRequest& request, bool& stream) 
 
 void ChatHandler::audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs,
                         bool streamed, bool cancelled) {
-    auto record = auditRecord("chat");
-    TurnOutcome::fillAudit(*record, turn, result, status, durationMs, streamed, cancelled);
-    writeAudit(record, "the answer");
+    json::Writer record;
+    TurnOutcome::writeAudit(startAuditRecord(record, "chat"), turn, result, status, durationMs, streamed, cancelled);
+    writeAudit(record.endObject().text(), "the answer");
 }
 
 void ChatHandler::answer(HTTPServerResponse& response, const ChatTurnRequest& turn, const ChatTurnResult& result) {

@@ -20,10 +20,10 @@ std::string providerCode(int status) {
 
 void OpenAiChatHandler::audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status,
                               double durationMs, bool streamed, bool cancelled, size_t historyTurns) {
-    auto record = auditRecord("openai");
-    TurnOutcome::fillAudit(*record, turn, result, status, durationMs, streamed, cancelled);
-    record->set("history_turns", static_cast<Poco::Int64>(historyTurns));
-    writeAudit(record, "the answer");
+    json::Writer record;
+    TurnOutcome::writeAudit(startAuditRecord(record, "openai"), turn, result, status, durationMs, streamed, cancelled);
+    record.key("history_turns").integer(static_cast<int64_t>(historyTurns));
+    writeAudit(record.endObject().text(), "the answer");
 }
 
 json::Object::Ptr OpenAiChatHandler::completion(const std::string& id, std::time_t created,

@@ -16,14 +16,12 @@ void ToolCallHandler::handle(HTTPServerRequest& request, HTTPServerResponse& res
     const bool cancelled = clientProbe().gone();
     const int status = cancelled ? TurnOutcome::kClientClosedRequest : httpStatusOf(ex.record.status);
 
-    auto record = auditRecord("tool");
-    record->set("tool_call", ex.record.toJson());
-    record->set("status", status);
-    if (cancelled) {
-        record->set("cancelled", true);
-        record->set("error", "the client went away before the result was sent");
-    }
-    writeAudit(record, "the result");
+    json::Writer record;
+    startAuditRecord(record, "tool").key("tool_call");
+    ex.record.write(record);
+    record.key("status").integer(status);
+    if (cancelled) record.key("cancelled").boolean(true).member("error", "the client went away before the result was sent");
+    writeAudit(record.endObject().text(), "the result");
     if (cancelled) {
         noteStatus(TurnOutcome::kClientClosedRequest);
         return;

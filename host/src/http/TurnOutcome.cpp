@@ -29,40 +29,28 @@ int TurnOutcome::auditStatus(const ChatTurnResult& result, bool cancelled) {
     return result.error ? httpStatus(result.error->status) : 200;
 }
 
-void TurnOutcome::fillAudit(json::Object& record, const ChatTurnRequest& turn, const ChatTurnResult& result,
-                            int status, double durationMs, bool streamed, bool cancelled) {
-    auto calls = json::array();
-    auto names = json::array();
-    for (const auto& call : result.toolCalls) {
-        calls->add(call.toJson());
-        names->add(call.capability.empty() ? call.name : call.capability);
-    }
-    record.set("conversation_id", turn.conversationId);
-    record.set("user_message", turn.message);
-    record.set("assistant_response", result.answer);
-    record.set("tool_calls", names);  // the original service's field: capability names
-    record.set("tool_call_details", calls);
-    record.set("provider", result.provider);
-    if (!result.model.empty()) record.set("model", result.model);
-    record.set("rounds", result.rounds);
-    record.set("refused", result.refusal.has_value());
-    if (result.refusal) {
-        record.set("refusal_reason", result.refusal->reason);
-        record.set("refusal_category", result.refusal->category);
-    }
-    if (result.fallbackFrom) {
-        record.set("degraded", true);
-        record.set("provider_error", errorMessage(*result.fallbackFrom));
-    }
-    record.set("status", status);
+void TurnOutcome::writeAudit(json::Writer& record, const ChatTurnRequest& turn, const ChatTurnResult& result,
+                             int status, double durationMs, bool streamed, bool cancelled) {
+    record.member("conversation_id", turn.conversationId)
+        .member("user_message", turn.message)
+        .member("assistant_response", result.answer);
+    record.key("tool_calls").startArray();  // the original service's field: capability names
+    for (const auto& call : result.toolCalls) record.string(call.capability.empty() ? call.name : call.capability);
+    record.endArray().key("tool_call_details").startArray();
+    for (const auto& call : result.toolCalls) call.write(record);
+    record.endArray().member("provider", result.provider);
+    if (!result.model.empty()) record.member("model", result.model);
+    record.key("rounds").integer(result.rounds).key("refused").boolean(result.refusal.has_value());
+    if (result.refusal) record.member("refusal_reason", result.refusal->reason).member("refusal_category", result.refusal->category);
+    if (result.fallbackFrom) record.key("degraded").boolean(true).member("provider_error", errorMessage(*result.fallbackFrom));
+    record.key("status").integer(status);
     if (cancelled) {
-        record.set("cancelled", true);
-        record.set("error", "the client went away before the answer was complete");
+        record.key("cancelled").boolean(true).member("error", "the client went away before the answer was complete");
     } else if (result.error) {
-        record.set("error", errorMessage(*result.error));
+        record.member("error", errorMessage(*result.error));
     }
-    if (streamed) record.set("streamed", true);
-    record.set("duration_ms", std::round(durationMs * 1000.0) / 1000.0);
+    if (streamed) record.key("streamed").boolean(true);
+    record.key("duration_ms").number(std::round(durationMs * 1000.0) / 1000.0);
 }
 
 }  // namespace ha::http

@@ -21,10 +21,10 @@ public:
     // it failed, else 200.
     static int auditStatus(const ChatTurnResult& result, bool cancelled);
 
-    // Fills an audit record (from ApiHandler::auditRecord) with the turn: the question, the
-    // answer, every tool call, provider, refusal, degradation, status and duration.
-    static void fillAudit(json::Object& record, const ChatTurnRequest& turn, const ChatTurnResult& result, int status,
-                          double durationMs, bool streamed, bool cancelled);
+    // Writes the turn's members into an open audit record (ApiHandler::startAuditRecord): the
+    // question, the answer, every tool call, provider, refusal, degradation, status and duration.
+    static void writeAudit(json::Writer& record, const ChatTurnRequest& turn, const ChatTurnResult& result, int status,
+                           double durationMs, bool streamed, bool cancelled);
 };
 
 }  // namespace ha::http

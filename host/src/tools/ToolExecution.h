@@ -21,7 +21,9 @@ struct ToolCallRecord {
     double durationMs = 0;
 
     bool ran() const { return decision == "allowed" && status != CallStatus::InvalidArgument; }
-    json::Object::Ptr toJson() const;
+    // The record as one JSON object: what the audit log keeps of a call.
+    void write(json::Writer& w) const;
+    json::Object::Ptr toJson() const;  // the same object as a document
 };
 
 struct ToolExecution {

@@ -7,18 +7,22 @@
 
 namespace ha {
 
+void ToolCallRecord::write(json::Writer& w) const {
+    w.startObject();
+    if (!id.empty()) w.member("id", id);
+    w.member("name", capability.empty() ? name : capability);
+    if (!plugin.empty()) w.member("plugin", plugin);
+    w.member("arguments", arguments);
+    w.member("decision", decision).member("reason", reason).member("status", toString(status));
+    if (!error.empty()) w.member("error", error);
+    w.key("duration_ms").number(std::round(durationMs * 1000.0) / 1000.0);
+    w.endObject();
+}
+
 json::Object::Ptr ToolCallRecord::toJson() const {
-    auto o = json::object();
-    if (!id.empty()) o->set("id", id);
-    o->set("name", capability.empty() ? name : capability);
-    if (!plugin.empty()) o->set("plugin", plugin);
-    o->set("arguments", arguments);
-    o->set("decision", decision);
-    o->set("reason", reason);
-    o->set("status", std::string(toString(status)));
-    if (!error.empty()) o->set("error", error);
-    o->set("duration_ms", std::round(durationMs * 1000.0) / 1000.0);
-    return o;
+    json::Writer w;
+    write(w);
+    return json::parseObject(w.text());
 }
 
 ToolExecutor::ToolExecutor(const ToolRegistry& registry, const Policy& policy, std::chrono::milliseconds defaultTimeout,
