@@ -3,6 +3,7 @@
 // kept for memory-only calls.
 #include "common/Answers.h"
 #include "common/RefreshedValue.h"
+#include "common/SameAnswer.h"
 #include "common/ShortCache.h"
 
 #include "TestSupport.h"
@@ -37,6 +38,9 @@ class PluginCommonTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testKeptResultAnswersMemoryOnlyCalls);
     CPPUNIT_TEST(testFailuresAreKeptButNotTimeouts);
     CPPUNIT_TEST(testNoCacheNeverAnswersFromMemory);
+    CPPUNIT_TEST(testSameInputGetsTheKeptAnswer);
+    CPPUNIT_TEST(testLeastRecentlyUsedInputIsForgotten);
+    CPPUNIT_TEST(testFailuresAndLargeInputsAreNotKept);
     CPPUNIT_TEST_SUITE_END();
 
     static double ms(std::chrono::steady_clock::duration d) {
@@ -213,6 +217,56 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1"), cache.get("k", make, normal.view));
         CPPUNIT_ASSERT_EQUAL(HA_ERR_WOULD_BLOCK, statusOf([&] { cache.get("k", make, memory.view); }));
         CPPUNIT_ASSERT_EQUAL(std::string("2"), cache.get("k", make, normal.view));
+    }
+
+    void testSameInputGetsTheKeptAnswer() {
+        ha_plugins::SameAnswer same;
+        int made = 0;
+        const auto make = [&] { return "answer " + std::to_string(++made); };
+        CPPUNIT_ASSERT_EQUAL(std::string("answer 1"), same.get(R"({"results":[1]})", 0, make));
+        CPPUNIT_ASSERT_EQUAL(std::string("answer 1"), same.get(R"({"results":[1]})", 0, make));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), same.hits());
+        // One byte more, or another second for a function that reads the clock: made anew.
+        CPPUNIT_ASSERT_EQUAL(std::string("answer 2"), same.get(R"({"results":[1] })", 0, make));
+        CPPUNIT_ASSERT_EQUAL(std::string("answer 3"), same.get(R"({"results":[1]})", 1, make));
+        CPPUNIT_ASSERT_EQUAL(std::string("answer 1"), same.get(R"({"results":[1]})", 0, make));
+        // A prefix of a kept input is another input.
+        CPPUNIT_ASSERT_EQUAL(std::string("answer 4"), same.get(R"({"results":[1])", 0, make));
+        CPPUNIT_ASSERT_EQUAL(4, made);
+    }
+
+    void testLeastRecentlyUsedInputIsForgotten() {
+        ha_plugins::SameAnswer same(2);
+        int made = 0;
+        const auto make = [&] { return std::to_string(++made); };
+        same.get("a", 0, make);  // 1
+        same.get("b", 0, make);  // 2
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), same.get("a", 0, make));  // a is now the recent one
+        same.get("c", 0, make);                                            // 3: b goes
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), same.get("a", 0, make));
+        CPPUNIT_ASSERT_EQUAL(std::string("3"), same.get("c", 0, make));
+        CPPUNIT_ASSERT_EQUAL(std::string("4"), same.get("b", 0, make));
+    }
+
+    void testFailuresAndLargeInputsAreNotKept() {
+        ha_plugins::SameAnswer same(4, 16);
+        int made = 0;
+        const auto failing = [&]() -> std::string {
+            ++made;
+            throw homelab_assistant::Error(HA_ERR_INVALID_ARGUMENT, "answers input is not valid JSON");
+        };
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_INVALID_ARGUMENT, statusOf([&] { same.get("{", 0, failing); }));
+        CPPUNIT_ASSERT_EQUAL(HA_ERR_INVALID_ARGUMENT, statusOf([&] { same.get("{", 0, failing); }));
+        CPPUNIT_ASSERT_EQUAL(2, made);
+        const auto make = [&] { return std::to_string(++made); };
+        const std::string large(17, 'x');  // above maxInputBytes: made every time, pins nothing
+        CPPUNIT_ASSERT_EQUAL(std::string("3"), same.get(large, 0, make));
+        CPPUNIT_ASSERT_EQUAL(std::string("4"), same.get(large, 0, make));
+        CPPUNIT_ASSERT_EQUAL(size_t(0), same.hits());
+        // Nothing kept: keep 0 turns it off.
+        ha_plugins::SameAnswer off(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("5"), off.get("a", 0, make));
+        CPPUNIT_ASSERT_EQUAL(std::string("6"), off.get("a", 0, make));
     }
 };
 

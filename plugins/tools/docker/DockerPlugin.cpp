@@ -1,6 +1,7 @@
 // Tool plugin "docker": containers, one container's details, resource usage and recent crashes,
 // read from the Docker Engine API over a unix socket. Only GET requests are ever sent.
 #include "common/PluginConfig.h"
+#include "common/SameAnswer.h"
 #include "common/RefreshedValue.h"
 #include "common/ShortCache.h"
 #include "tools/docker/ContainerView.h"
@@ -115,10 +116,16 @@ public:
         HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() const { return dockerProfile(checkSettings_); }
     std::string match(const Call& call) { return dockerMatch(call.input, *names_->get()); }
-    std::string summarize(const Call& call) const { return dockerSummary(call.input); }
-    std::string checks(const Call& call) const { return dockerChecks(call.input); }
+    std::string summarizeAnew(const Call& call) const { return dockerSummary(call.input); }
+    std::string checksAnew(const Call& call) const { return dockerChecks(call.input); }
+
+    // The same input gives the same text (common/SameAnswer.h): kept, not worded again.
+    std::string summarize(const Call& call) { return summaries_.get(call.input, 0, [&] { return summarizeAnew(call); }); }
+    std::string checks(const Call& call) { return checkAnswers_.get(call.input, 0, [&] { return checksAnew(call); }); }
 
 private:
+    SameAnswer summaries_;
+    SameAnswer checkAnswers_;
     // Names of all containers, for recognising them in questions, asked for with a short deadline
     // so that a slow engine never delays a refresh much. Engine down: nothing to recognise (the
     // capabilities themselves will say why).

@@ -1,5 +1,6 @@
 // Tool plugin "memory": capability memory.usage (RAM, swap, ZFS ARC) from /proc.
 #include "common/PluginConfig.h"
+#include "common/SameAnswer.h"
 #include "common/ShortCache.h"
 #include "common/TextFile.h"
 #include "tools/memory/MemInfo.h"
@@ -47,10 +48,16 @@ public:
         HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() const { return memoryProfile(); }
     std::string match(const Call& call) const { return memoryMatch(call.input); }
-    std::string summarize(const Call& call) const { return memorySummary(call.input); }
-    std::string checks(const Call& call) const { return memoryChecks(call.input, thresholds_); }
+    std::string summarizeAnew(const Call& call) const { return memorySummary(call.input); }
+    std::string checksAnew(const Call& call) const { return memoryChecks(call.input, thresholds_); }
+
+    // The same input gives the same text (common/SameAnswer.h): kept, not worded again.
+    std::string summarize(const Call& call) { return summaries_.get(call.input, 0, [&] { return summarizeAnew(call); }); }
+    std::string checks(const Call& call) { return checkAnswers_.get(call.input, 0, [&] { return checksAnew(call); }); }
 
 private:
+    SameAnswer summaries_;
+    SameAnswer checkAnswers_;
     std::string usage() const {
         const auto text = readTextFile(procRoot_ + "/meminfo");
         const auto m = text ? parseMemInfo(*text) : std::nullopt;

@@ -34,6 +34,7 @@ void NetSampler::run() {
     auto previous = read();
     auto previousAt = std::chrono::steady_clock::now();
     std::chrono::milliseconds wait = std::min(kFirstWindow, interval_);
+    uint64_t sequence = 0;
     std::unique_lock<std::mutex> lock(mutex_);
     while (!changed_.wait_for(lock, wait, [this] { return stopping_; })) {
         wait = interval_;
@@ -42,7 +43,8 @@ void NetSampler::run() {
         const auto now = std::chrono::steady_clock::now();
         std::optional<NetSample> sample;
         if (previous && current) {
-            sample = NetSample{*previous, *current, std::chrono::duration_cast<std::chrono::milliseconds>(now - previousAt)};
+            sample = NetSample{*previous, *current, std::chrono::duration_cast<std::chrono::milliseconds>(now - previousAt),
+                               ++sequence};
         }
         previous = std::move(current);
         previousAt = now;

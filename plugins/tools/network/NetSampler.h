@@ -17,6 +17,7 @@ namespace ha_plugins::network {
 struct NetSample {
     std::map<std::string, Counters> before, after;
     std::chrono::milliseconds window{0};
+    uint64_t sequence = 0;  // 1 for the first pair, then one more per sample: the same pair, the same rates
 };
 
 class NetSampler {

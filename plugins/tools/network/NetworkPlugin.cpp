@@ -2,6 +2,7 @@
 // from a background sample of /proc/net/dev, error and drop counters and rates.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/SameAnswer.h"
 #include "common/TextFile.h"
 #include "tools/network/NetInterfaces.h"
 #include "tools/network/NetSampler.h"
@@ -132,12 +133,46 @@ public:
         const bool full = name == "network.interfaces";
         const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min<uint64_t>(call.remainingMs(), 1000));
         const std::optional<NetSample> sample = sampler_->latest(until);
-
         const std::shared_ptr<const Snapshot> snap = snapshot();
+        // A report is made from one sample pair and one snapshot: while neither is replaced, the
+        // same question gets the same text, kept instead of written again.
+        const std::string key = name + '\n' + std::to_string(sample ? sample->sequence : 0) + '\n' +
+                                std::to_string(snap->generation) + '\n' + std::string(call.input);
+        return reports_.get(key, 0, [&] { return report(full, only, sample, *snap); });
+    }
+
+    // match, summarize and checks read their input, the plugin's memory and sysfs only.
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
+    std::string profile() { return answersProfile(interfaceNames()); }
+    std::string match(const Call& call) { return answersMatch(answers::Question::parse(call.input), interfaceNames()); }
+    std::string summarizeAnew(const Call& call) { return answersSummarize(answers::SummaryRequest::parse(call.input)); }
+    std::string checksAnew(const Call& call) { return answersChecks(answers::CheckResults::parse(call.input), checkSettings_); }
+
+    // The same input gives the same text (common/SameAnswer.h): kept, not worded again.
+    std::string summarize(const Call& call) { return summaries_.get(call.input, 0, [&] { return summarizeAnew(call); }); }
+    std::string checks(const Call& call) { return checkAnswers_.get(call.input, 0, [&] { return checksAnew(call); }); }
+
+private:
+    SameAnswer summaries_;
+    SameAnswer checkAnswers_;
+    // What sysfs and the address sources say, read at most every cacheFor_: a call then costs
+    // no file access (the counters come from the sampler).
+    struct Snapshot {
+        std::chrono::steady_clock::time_point at;
+        uint64_t generation = 0;  // one more for each snapshot taken
+        std::vector<InterfaceInfo> interfaces;
+        std::vector<Address> addresses;
+        std::string addressSource;
+        std::optional<DefaultRoute> defaultRoute;
+    };
+
+    // The report of one capability call from one sample pair and one snapshot.
+    std::string report(bool full, const std::string& only, const std::optional<NetSample>& sample, const Snapshot& snap) const {
         std::vector<InterfaceView> views;
         std::vector<std::string> skipped;
         std::set<std::string> present;
-        for (InterfaceInfo info : snap->interfaces) {
+        for (InterfaceInfo info : snap.interfaces) {
             present.insert(info.name);
             const bool watched = std::find(watched_.begin(), watched_.end(), info.name) != watched_.end();
             if (!only.empty() ? info.name != only : (!watched && matchesAny(info.name, skip_))) {
@@ -164,14 +199,14 @@ public:
             sample ? std::optional<int64_t>(static_cast<int64_t>(sample->window.count())) : std::nullopt;
         if (!full) return toJson(trafficReportJson(views, window));
         InterfacesReport report;
-        report.addressSource = snap->addressSource;
+        report.addressSource = snap.addressSource;
         for (InterfaceView& v : views) {
-            for (const Address& a : snap->addresses) {
+            for (const Address& a : snap.addresses) {
                 if (a.interface == v.info.name) v.addresses.push_back(a);
             }
         }
         report.interfaces = std::move(views);
-        report.defaultRoute = snap->defaultRoute;
+        report.defaultRoute = snap.defaultRoute;
         for (const auto& w : watched_) {
             if (!present.count(w)) report.watchedMissing.push_back(w);
         }
@@ -180,25 +215,6 @@ public:
         auto out = interfacesJson(report);
         return toJson(out);
     }
-
-    // match, summarize and checks read their input, the plugin's memory and sysfs only.
-    static constexpr uint32_t kAnswersFlags =
-        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
-    std::string profile() { return answersProfile(interfaceNames()); }
-    std::string match(const Call& call) { return answersMatch(answers::Question::parse(call.input), interfaceNames()); }
-    std::string summarize(const Call& call) { return answersSummarize(answers::SummaryRequest::parse(call.input)); }
-    std::string checks(const Call& call) { return answersChecks(answers::CheckResults::parse(call.input), checkSettings_); }
-
-private:
-    // What sysfs and the address sources say, read at most every cacheFor_: a call then costs
-    // no file access (the counters come from the sampler).
-    struct Snapshot {
-        std::chrono::steady_clock::time_point at;
-        std::vector<InterfaceInfo> interfaces;
-        std::vector<Address> addresses;
-        std::string addressSource;
-        std::optional<DefaultRoute> defaultRoute;
-    };
 
     std::shared_ptr<const Snapshot> snapshot() {
         const auto now = std::chrono::steady_clock::now();
@@ -212,6 +228,7 @@ private:
         fresh->addresses = readAddresses(fresh->addressSource);
         fresh->defaultRoute = defaultRoute(parseRoutes(readTextFile(procRoot_ + "/net/route").value_or("")));
         std::lock_guard<std::mutex> lock(mutex_);
+        fresh->generation = ++generations_;
         snapshot_ = fresh;
         return fresh;
     }
@@ -247,6 +264,8 @@ private:
     std::chrono::milliseconds cacheFor_{2000};
     std::mutex mutex_;
     std::shared_ptr<const Snapshot> snapshot_;
+    uint64_t generations_ = 0;  // guarded by mutex_
+    SameAnswer reports_{8};
     std::unique_ptr<NetSampler> sampler_;
 };
 

@@ -3,6 +3,7 @@
 // (SystemdBus) and sd-journal reads; never systemctl or journalctl.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/SameAnswer.h"
 #include "common/RefreshedValue.h"
 #include "common/ShortCache.h"
 #include "tools/systemd/JournalReader.h"
@@ -140,16 +141,22 @@ public:
         return answersMatch(q, [&](const std::string& unit) { return knownUnit(unit); });
     }
 
-    std::string summarize(const Call& call) { return answersSummarize(answers::SummaryRequest::parse(call.input)); }
+    std::string summarizeAnew(const Call& call) { return answersSummarize(answers::SummaryRequest::parse(call.input)); }
 
-    std::string checks(const Call& call) {
+    std::string checksAnew(const Call& call) {
         SystemdCheckSettings s;
         s.crashLoopRestarts = crashLoopRestarts_;
         s.windowMinutes = static_cast<uint64_t>(windowMinutes_);
         return answersChecks(answers::CheckResults::parse(call.input), s);
     }
 
+    // The same input gives the same text (common/SameAnswer.h): kept, not worded again.
+    std::string summarize(const Call& call) { return summaries_.get(call.input, 0, [&] { return summarizeAnew(call); }); }
+    std::string checks(const Call& call) { return checkAnswers_.get(call.input, 0, [&] { return checksAnew(call); }); }
+
 private:
+    SameAnswer summaries_;
+    SameAnswer checkAnswers_;
     uint64_t busDeadline(const Call& call) const {
         const uint64_t own = homelab_assistant::monotonicNowNs() + static_cast<uint64_t>(busTimeout_.count()) * 1000000ull;
         return std::min(call.deadlineNs, own);

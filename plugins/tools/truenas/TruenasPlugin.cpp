@@ -4,6 +4,7 @@
 // ever sent, and results are reduced to what a user needs before they leave the plugin.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/SameAnswer.h"
 #include "common/Wording.h"
 #include "tools/truenas/AlertView.h"
 #include "tools/truenas/AppView.h"
@@ -105,16 +106,22 @@ public:
         HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
     std::string profile() { return answersProfile(settings_.configured); }
     std::string match(const Call& call) { return answersMatch(call.input, settings_.configured, names_); }
-    std::string summarize(const Call& call) {
+    std::string summarizeAnew(const Call& call) {
         if (!settings_.configured) {
             const auto request = answers::SummaryRequest::parse(call.input);
             if (request.outcome.status == "denied") return answers::summary(wording::sentence(kNotConfigured) + ".");
         }
         return answersSummarize(call.input);
     }
-    std::string checks(const Call& call) { return answersChecks(call.input); }
+    std::string checksAnew(const Call& call) { return answersChecks(call.input); }
+
+    // The same input gives the same text (common/SameAnswer.h): kept, not worded again.
+    std::string summarize(const Call& call) { return summaries_.get(call.input, 0, [&] { return summarizeAnew(call); }); }
+    std::string checks(const Call& call) { return checkAnswers_.get(call.input, 0, [&] { return checksAnew(call); }); }
 
 private:
+    SameAnswer summaries_;
+    SameAnswer checkAnswers_;
     std::string answer(const std::string& name, const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
         const ViewContext context{wallClockMs(), settings_.maxItems, settings_.staleFactor};

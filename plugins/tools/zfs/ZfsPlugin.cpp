@@ -3,6 +3,7 @@
 // anything). Implements the answers interface: it words its results and reports health findings.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/SameAnswer.h"
 #include "common/RefreshedValue.h"
 #include "common/ShortCache.h"
 #include "tools/zfs/ZfsAnswers.h"
@@ -133,13 +134,19 @@ public:
         return zfsMatch(q, names(wantsDatasetNames(q)));
     }
 
-    std::string summarize(const Call& call) { return zfsSummarize(answers::SummaryRequest::parse(call.input)); }
+    std::string summarizeAnew(const Call& call) { return zfsSummarize(answers::SummaryRequest::parse(call.input)); }
 
     std::string checks(const Call& call) {
-        return zfsChecks(answers::CheckResults::parse(call.input), thresholds_, unixNow());
+        const int64_t now = unixNow();  // the findings word ages in seconds: part of the key
+        return checkAnswers_.get(call.input, now, [&] { return zfsChecks(answers::CheckResults::parse(call.input), thresholds_, now); });
     }
 
+    // The same input gives the same text (common/SameAnswer.h): kept, not worded again.
+    std::string summarize(const Call& call) { return summaries_.get(call.input, 0, [&] { return summarizeAnew(call); }); }
+
 private:
+    SameAnswer summaries_;
+    SameAnswer checkAnswers_;
     ZfsVersion installed(uint64_t deadline) {
         auto v = commands_->version(deadline);
         if (!v) throw Error(HA_ERR_UNAVAILABLE, "ZFS is not installed (no zpool command at " + commands_->settings().zpool + ")");
