@@ -333,7 +333,46 @@ bool readJson(std::string_view text, Handler& handler, JsonTextFailure& failure)
     return true;
 }
 
+// RapidJSON's SAX events to a JsonEvents, with the depth cap.
+class EventsAdapter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EventsAdapter> {
+public:
+    EventsAdapter(JsonEvents& events, int maxDepth) : events_(events), maxDepth_(maxDepth) {}
+
+    bool Null() { return events_.null(); }
+    bool Bool(bool b) { return events_.boolean(b); }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return events_.number(std::string_view(s, n)); }
+    bool String(const char* s, rapidjson::SizeType n, bool) { return events_.string(std::string_view(s, n)); }
+    bool Key(const char* s, rapidjson::SizeType n, bool) { return events_.key(std::string_view(s, n)); }
+    bool StartObject() { return open() && events_.startObject(); }
+    bool EndObject(rapidjson::SizeType) {
+        --depth_;
+        return events_.endObject();
+    }
+    bool StartArray() { return open() && events_.startArray(); }
+    bool EndArray(rapidjson::SizeType) {
+        --depth_;
+        return events_.endArray();
+    }
+    bool tooDeep() const { return tooDeep_; }
+
+private:
+    bool open() {
+        if (++depth_ > maxDepth_) tooDeep_ = true;
+        return !tooDeep_;
+    }
+
+    JsonEvents& events_;
+    int maxDepth_;
+    int depth_ = 0;
+    bool tooDeep_ = false;
+};
+
 }  // namespace
+
+bool readJsonEvents(std::string_view text, int maxDepth, JsonEvents& events, JsonTextFailure& failure) {
+    EventsAdapter adapter(events, maxDepth);
+    return readJson(text, adapter, failure);
+}
 
 bool condenseJson(std::string_view text, int maxDepth, std::string& out, JsonTextFailure& failure) {
     rapidjson::StringBuffer buffer;
@@ -403,6 +442,10 @@ JsonWriter& JsonWriter::integer(int64_t value) {
 }
 JsonWriter& JsonWriter::number(double value) {
     writeDouble(state_->out, value);
+    return *this;
+}
+JsonWriter& JsonWriter::rawNumber(std::string_view checkedText) {
+    state_->out.RawValue(checkedText.data(), checkedText.size(), rapidjson::kNumberType);
     return *this;
 }
 JsonWriter& JsonWriter::value(const Var& value) {

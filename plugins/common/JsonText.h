@@ -43,6 +43,8 @@ public:
     JsonWriter& integer(int64_t value);
     // As jsonText() writes a double: integral without ".0", not finite as null.
     JsonWriter& number(double value);
+    // A number as the text readJsonEvents() checked, written as it is.
+    JsonWriter& rawNumber(std::string_view checkedText);
     JsonWriter& value(const Poco::Dynamic::Var& value);
     // "name": value, in one step.
     JsonWriter& member(std::string_view name, std::string_view value) { return key(name).string(value); }
@@ -75,6 +77,28 @@ bool condenseJson(std::string_view text, int maxDepth, std::string& out, JsonTex
 // makes: integers Int64 (UInt64 above its range), other numbers double, null an empty Var,
 // objects sorted by name. RapidJSON's reader, about ten times cheaper than Poco's parser.
 bool parseJson(std::string_view text, int maxDepth, Poco::Dynamic::Var& out, JsonTextFailure& failure);
+
+// What one checked reading of a text tells, in document order, for a reader that keeps only what
+// it needs (no document built): numbers come as their checked text (readNumber's grammar). An
+// event returning false stops the reading (failure.message says so).
+class JsonEvents {
+public:
+    virtual ~JsonEvents() = default;
+    virtual bool null() = 0;
+    virtual bool boolean(bool value) = 0;
+    virtual bool number(std::string_view text) = 0;
+    virtual bool string(std::string_view value) = 0;
+    virtual bool key(std::string_view name) = 0;
+    virtual bool startObject() = 0;
+    virtual bool endObject() = 0;
+    virtual bool startArray() = 0;
+    virtual bool endArray() = 0;
+};
+
+// Reads `text` into `events`, checked as condenseJson checks it (syntax, UTF-8, no NUL byte, at
+// most maxDepth levels of nesting). False with `failure` filled when the text is refused or an
+// event stopped the reading.
+bool readJsonEvents(std::string_view text, int maxDepth, JsonEvents& events, JsonTextFailure& failure);
 
 // The failure in words: "nesting deeper than 64 levels", "Missing a colon ... (at byte 7)".
 std::string describe(const JsonTextFailure& failure, int maxDepth);

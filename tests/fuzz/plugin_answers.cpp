@@ -2,17 +2,64 @@
 // The host reads it with PluginAnswers' readers, which must bound and drop anything odd.
 #include "plugin/PluginAnswers.h"
 
+#include "util/Json.h"
+#include "util/Text.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+
+namespace {
+
+using namespace ha;
+
+// The findings as the host read them before FindingsReader: from the whole output parsed into a
+// document. The reader must find the same ones in the text (a differential check).
+std::vector<Finding> findingsFromDocument(const json::Object::Ptr& out) {
+    const auto bounded = [](const json::Object::Ptr& o, const std::string& key, size_t max) {
+        return text::truncateUtf8(json::getString(o, key).value_or(""), max);
+    };
+    std::vector<Finding> findings;
+    auto items = json::getArray(out, "findings");
+    for (size_t i = 0; items && i < items->size() && findings.size() < plugin::PluginAnswers::kMaxFindings; ++i) {
+        auto f = json::asObject(items->get(i));
+        const auto severity = f ? severityFrom(json::getString(f, "severity").value_or("")) : std::nullopt;
+        const std::string message = f ? text::trim(bounded(f, "message", 1024)) : "";
+        if (!severity || message.empty()) continue;
+        auto evidence = json::getObject(f, "evidence");
+        findings.push_back({"fuzz", *severity, bounded(f, "check", 64), bounded(f, "subject", 256), message,
+                            evidence ? json::Var(evidence) : json::Var()});
+    }
+    return findings;
+}
+
+// Evidence compared as documents: the reader keeps members in their order, a parse sorts them.
+std::string evidenceText(const json::Var& v) { return v.isEmpty() ? "" : json::stringify(json::parse(json::stringify(v))); }
+
+bool same(const std::vector<Finding>& a, const std::vector<Finding>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].severity != b[i].severity || a[i].check != b[i].check || a[i].subject != b[i].subject ||
+            a[i].message != b[i].message || evidenceText(a[i].evidence) != evidenceText(b[i].evidence)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using ha::plugin::PluginAnswers;
     const std::string input(reinterpret_cast<const char*>(data), size);
     std::string error;
     const auto out = PluginAnswers::readOutput("fuzz", input, error);
+    std::string findingsError;
+    const auto findings = PluginAnswers::readFindings("fuzz", input, findingsError);
+    if (findings.has_value() != (out != nullptr)) std::abort();  // both refuse the same texts
     if (!out) return 0;
+    if (findings->size() > PluginAnswers::kMaxFindings || !same(*findings, findingsFromDocument(out))) std::abort();
     ha::AnswerProfile profile;
     (void)PluginAnswers::readProfile(out, profile);
     if (profile.vocabulary.size() > PluginAnswers::kMaxVocabulary || profile.topics.size() > PluginAnswers::kMaxTopics ||
@@ -25,6 +72,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!(m.score >= 0 && m.score <= 1)) std::abort();
     }
     (void)PluginAnswers::readSummary(out);
-    if (PluginAnswers::readFindings("fuzz", out).size() > PluginAnswers::kMaxFindings) std::abort();
     return 0;
 }

@@ -25,7 +25,7 @@ json::Object::Ptr Finding::toJson() const {
     o->set("check", check);
     o->set("subject", subject);
     o->set("message", message);
-    if (evidence) o->set("evidence", evidence);
+    if (!evidence.isEmpty()) o->set("evidence", evidence);
     return o;
 }
 

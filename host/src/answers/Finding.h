@@ -19,7 +19,7 @@ struct Finding {
     std::string check;    // stable rule id "<group>.<name>"
     std::string subject;  // what it is about: "/mnt/tank", "nginx"
     std::string message;  // one sentence
-    json::Object::Ptr evidence;  // may be null
+    json::Var evidence;   // an object (often verbatim text, as the plugin wrote it), or empty
 
     bool problem() const { return severity != Severity::Ok; }
     json::Object::Ptr toJson() const;

@@ -1,5 +1,7 @@
 #include "plugin/PluginAnswers.h"
 
+#include "plugin/FindingsReader.h"
+
 #include "answers/QuestionText.h"
 #include "util/Text.h"
 
@@ -13,6 +15,10 @@ namespace ha::plugin {
 namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("answers"); }
+
+std::string tooLarge(const std::string& what, size_t bytes, size_t max) {
+    return what + "() returned " + std::to_string(bytes) + " bytes (at most " + std::to_string(max) + ")";
+}
 
 bool plainWord(const std::string& w) {
     return !w.empty() && w.size() <= 32 &&
@@ -83,6 +89,13 @@ std::shared_ptr<PluginAnswers> PluginAnswers::bind(std::shared_ptr<LoadedPlugin>
 
 json::Object::Ptr PluginAnswers::call(Function fn, const std::string& what, std::string input,
                                       const CallContext& context, std::string& error, uint32_t instantFlag) const {
+    const std::optional<std::string> output = callForText(fn, what, std::move(input), context, error, instantFlag);
+    return output ? readOutput(what, *output, error) : nullptr;
+}
+
+std::optional<std::string> PluginAnswers::callForText(Function fn, const std::string& what, std::string input,
+                                                      const CallContext& context, std::string& error,
+                                                      uint32_t instantFlag) const {
     const bool instant = instantFlag != 0 && (instant_.load(std::memory_order_relaxed) & instantFlag) != 0;
     CallOutcome outcome = plugin_->call([fn](void* instance, const ha_call* c) { return fn(instance, c); },
                                         std::move(input), Deadline::after(timeout_), context,
@@ -91,18 +104,17 @@ json::Object::Ptr PluginAnswers::call(Function fn, const std::string& what, std:
         logger().warning("plugin '" + plugin_->identity().id + "': " + what +
                          "() is declared instant but returned after its deadline; it runs on a call thread from now on");
     }
-    if (outcome.status == HA_ERR_UNSUPPORTED) return nullptr;  // nothing to say; not an error
+    if (outcome.status == HA_ERR_UNSUPPORTED) return std::nullopt;  // nothing to say; not an error
     if (outcome.status != HA_OK) {
         error = what + "() failed: " + (outcome.error.empty() ? "status " + std::to_string(outcome.status) : outcome.error);
-        return nullptr;
+        return std::nullopt;
     }
-    return readOutput(what, outcome.output, error);
+    return std::move(outcome.output);
 }
 
 json::Object::Ptr PluginAnswers::readOutput(const std::string& what, const std::string& output, std::string& error) {
     if (output.size() > kMaxOutputBytes) {
-        error = what + "() returned " + std::to_string(output.size()) + " bytes (at most " +
-                std::to_string(kMaxOutputBytes) + ")";
+        error = tooLarge(what, output.size(), kMaxOutputBytes);
         return nullptr;
     }
     try {
@@ -203,26 +215,20 @@ std::optional<std::vector<Finding>> PluginAnswers::checks(const std::vector<Tool
         writeOutcome(input.startObject(), ex);
         input.endObject();
     }
-    auto out = call(vtable->checks, "checks", input.endArray().endObject().text(), context, error, HA_ANSWERS_INSTANT_CHECKS);
-    if (!out) {
-        if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
-        return std::nullopt;
-    }
-    return readFindings(plugin(), out);
+    const std::optional<std::string> out =
+        callForText(vtable->checks, "checks", input.endArray().endObject().text(), context, error, HA_ANSWERS_INSTANT_CHECKS);
+    std::optional<std::vector<Finding>> findings = out ? readFindings(plugin(), *out, error) : std::nullopt;
+    if (!findings && !error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
+    return findings;
 }
 
-std::vector<Finding> PluginAnswers::readFindings(const std::string& plugin, const json::Object::Ptr& out) {
-    std::vector<Finding> findings;
-    auto items = json::getArray(out, "findings");
-    for (size_t i = 0; items && i < items->size() && findings.size() < kMaxFindings; ++i) {
-        auto f = json::asObject(items->get(i));
-        const auto severity = f ? severityFrom(json::getString(f, "severity").value_or("")) : std::nullopt;
-        const std::string message = f ? text::trim(boundedString(f, "message", 1024)) : "";
-        if (!severity || message.empty()) continue;  // unusable: no severity or nothing to say
-        findings.push_back({plugin, *severity, boundedString(f, "check", 64), boundedString(f, "subject", 256), message,
-                            json::getObject(f, "evidence")});
+std::optional<std::vector<Finding>> PluginAnswers::readFindings(const std::string& plugin, const std::string& output,
+                                                                std::string& error) {
+    if (output.size() > kMaxOutputBytes) {
+        error = tooLarge("checks", output.size(), kMaxOutputBytes);
+        return std::nullopt;
     }
-    return findings;
+    return FindingsReader::read(plugin, output, kMaxFindings, error);
 }
 
 }  // namespace ha::plugin

@@ -44,7 +44,9 @@ public:
     static std::string readProfile(const json::Object::Ptr& output, AnswerProfile& profile);
     static std::vector<Match> readMatches(const std::string& plugin, const json::Object::Ptr& output);
     static std::optional<Summary> readSummary(const json::Object::Ptr& output);
-    static std::vector<Finding> readFindings(const std::string& plugin, const json::Object::Ptr& output);
+    // checks(): read from the text itself (FindingsReader); nullopt with `error` set when unusable.
+    static std::optional<std::vector<Finding>> readFindings(const std::string& plugin, const std::string& output,
+                                                            std::string& error);
 
 private:
     using Function = int32_t (*)(void*, const ha_call*);
@@ -54,6 +56,9 @@ private:
     // HA_ANSWERS_INSTANT_* hints); the parsed output object, or null with `error` set.
     json::Object::Ptr call(Function fn, const std::string& what, std::string input,
                            const CallContext& context, std::string& error, uint32_t instantFlag = 0) const;
+    // The same, the output text as it came (nullopt when there is nothing to read).
+    std::optional<std::string> callForText(Function fn, const std::string& what, std::string input,
+                                           const CallContext& context, std::string& error, uint32_t instantFlag) const;
 
     std::shared_ptr<LoadedPlugin> plugin_;
     std::chrono::milliseconds timeout_;
