@@ -20,8 +20,10 @@ namespace ha_plugins {
 class SameAnswer {
 public:
     // keep: how many different inputs are remembered (the least recently used goes first);
-    // inputs above maxInputBytes are never kept (they would pin that much memory each).
-    explicit SameAnswer(size_t keep = 4, size_t maxInputBytes = 256 * 1024) : keep_(keep), maxInputBytes_(maxInputBytes) {}
+    // inputs above maxInputBytes are never kept (they would pin that much memory each). The
+    // defaults bound what one instance holds to about half a MiB (two inputs and two outputs of
+    // at most 64 KiB, the size the host allows an answers output); most hold a few KiB.
+    explicit SameAnswer(size_t keep = 2, size_t maxInputBytes = 64 * 1024) : keep_(keep), maxInputBytes_(maxInputBytes) {}
 
     std::string get(std::string_view input, int64_t epoch, const std::function<std::string()>& make) {
         if (keep_ == 0 || input.size() > maxInputBytes_) return make();

@@ -220,7 +220,7 @@ public:
     }
 
     void testSameInputGetsTheKeptAnswer() {
-        ha_plugins::SameAnswer same;
+        ha_plugins::SameAnswer same(4);
         int made = 0;
         const auto make = [&] { return "answer " + std::to_string(++made); };
         CPPUNIT_ASSERT_EQUAL(std::string("answer 1"), same.get(R"({"results":[1]})", 0, make));

@@ -265,7 +265,7 @@ private:
     std::mutex mutex_;
     std::shared_ptr<const Snapshot> snapshot_;
     uint64_t generations_ = 0;  // guarded by mutex_
-    SameAnswer reports_{8};
+    SameAnswer reports_;
     std::unique_ptr<NetSampler> sampler_;
 };
 
