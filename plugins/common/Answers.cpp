@@ -1,5 +1,6 @@
 #include "common/Answers.h"
 
+#include "common/JsonText.h"
 #include "common/PluginConfig.h"
 
 #include <homelab_assistant/plugin.hpp>
@@ -177,23 +178,29 @@ Question Question::parse(std::string_view json) { return questionOf(Input(json).
 
 void Matches::add(const std::string& capability, double score, Poco::JSON::Object::Ptr arguments,
                   const std::vector<std::string>& names) {
-    auto m = newObject();
-    m->set("capability", capability);
-    m->set("arguments", arguments ? arguments : newObject());
-    m->set("score", rounded(std::clamp(score, 0.0, 1.0), 3));
-    if (!names.empty()) {
-        Poco::JSON::Array::Ptr n = new Poco::JSON::Array;
-        for (const auto& name : names) n->add(name);
-        m->set("names", n);
-    }
-    list_->add(m);
+    list_.push_back({capability, rounded(std::clamp(score, 0.0, 1.0), 3), std::move(arguments), names});
 }
 
 std::string Matches::json() const {
-    if (list_->size() == 0) return R"({"matches":[]})";  // the usual answer: most questions are another plugin's
-    auto out = newObject();
-    out->set("matches", list_);
-    return toJson(out);
+    if (list_.empty()) return R"({"matches":[]})";  // the usual answer: most questions are another plugin's
+    JsonWriter out;
+    out.startObject().key("matches").startArray();
+    for (const Entry& m : list_) {
+        out.startObject().member("capability", m.capability).key("arguments");
+        if (m.arguments) {
+            out.value(m.arguments);
+        } else {
+            out.startObject().endObject();
+        }
+        out.key("score").number(m.score);
+        if (!m.names.empty()) {
+            out.key("names").startArray();
+            for (const auto& name : m.names) out.string(name);
+            out.endArray();
+        }
+        out.endObject();
+    }
+    return out.endArray().endObject().text();
 }
 
 SummaryRequest SummaryRequest::parse(std::string_view json) {
@@ -202,11 +209,10 @@ SummaryRequest SummaryRequest::parse(std::string_view json) {
 }
 
 std::string summary(const std::string& text, bool found, Poco::JSON::Object::Ptr subject) {
-    auto out = newObject();
-    out->set("text", text);
-    out->set("found", found);
-    if (subject) out->set("subject", subject);
-    return toJson(out);
+    JsonWriter out;
+    out.startObject().member("text", text).key("found").boolean(found);
+    if (subject) out.member("subject", subject);
+    return out.endObject().text();
 }
 
 const Outcome* CheckResults::find(const std::string& capability) const {

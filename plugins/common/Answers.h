@@ -40,16 +40,22 @@ struct Question {
     static Question parse(std::string_view json);
 };
 
-// The output of match().
+// The output of match(), written as text (no document: twelve plugins answer every question).
 class Matches {
 public:
     void add(const std::string& capability, double score, Poco::JSON::Object::Ptr arguments = nullptr,
              const std::vector<std::string>& names = {});
-    bool empty() const { return list_->size() == 0; }
+    bool empty() const { return list_.empty(); }
     std::string json() const;
 
 private:
-    Poco::JSON::Array::Ptr list_ = new Poco::JSON::Array;
+    struct Entry {
+        std::string capability;
+        double score;
+        Poco::JSON::Object::Ptr arguments;  // null: {}
+        std::vector<std::string> names;
+    };
+    std::vector<Entry> list_;
 };
 
 // One capability result as summarize() and checks() receive it.
@@ -70,7 +76,7 @@ struct SummaryRequest {
     static SummaryRequest parse(std::string_view json);
 };
 
-// summarize() output.
+// summarize() output, written as text.
 std::string summary(const std::string& text, bool found = true, Poco::JSON::Object::Ptr subject = nullptr);
 
 // checks() input: the outcomes of the profile's checks, in order.
