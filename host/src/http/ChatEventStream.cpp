@@ -119,7 +119,11 @@ void ChatEventStream::refusal(const Refusal& refusal, const std::string& message
     send("refusal", data);
 }
 
-void ChatEventStream::answer(const json::Object::Ptr& body) { send("answer", body); }
+void ChatEventStream::answer(const std::string& body) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flushTextLocked();
+    sendTextLocked("answer", redactor_.redact(body));
+}
 
 void ChatEventStream::error(int status, const std::string& message, const std::string& conversationId) {
     auto data = json::object();
@@ -138,10 +142,14 @@ void ChatEventStream::send(const char* event, const json::Object::Ptr& data) {
 }
 
 void ChatEventStream::sendLocked(const char* event, const json::Object::Ptr& data) {
+    sendTextLocked(event, json::stringify(data));
+}
+
+void ChatEventStream::sendTextLocked(const char* event, const std::string& json) {
     if (out_ == nullptr || probe_.gone()) return;
-    // JSON from the stringifier is one line (newlines inside strings are escaped), as one
+    // JSON text from the writers is one line (newlines inside strings are escaped), as one
     // `data:` field needs.
-    const std::string frame = std::string("event: ") + event + "\ndata: " + json::stringify(data) + "\n\n";
+    const std::string frame = std::string("event: ") + event + "\ndata: " + json + "\n\n";
     try {
         out_->write(frame.data(), static_cast<std::streamsize>(frame.size()));
         out_->flush();

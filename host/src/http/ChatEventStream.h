@@ -42,8 +42,9 @@ public:
     void fallbackStarted(const ProviderFailure& failure, const std::string& notice) override;
 
     void refusal(const Refusal& refusal, const std::string& message);
-    // The last event: the answer, or the error that ends the turn.
-    void answer(const json::Object::Ptr& body);
+    // The last event: the answer (its JSON text, redacted here as every event is), or the error
+    // that ends the turn.
+    void answer(const std::string& body);
     void error(int status, const std::string& message, const std::string& conversationId);
 
     // A write failed or the connection layer saw the peer close.
@@ -60,6 +61,7 @@ public:
 private:
     void send(const char* event, const json::Object::Ptr& data);
     void sendLocked(const char* event, const json::Object::Ptr& data);
+    void sendTextLocked(const char* event, const std::string& json);
     // Sends what is held of the current round's text (before any other event).
     void flushTextLocked();
     std::string masked(std::string_view text) const { return redactor_.redact(text); }

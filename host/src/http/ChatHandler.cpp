@@ -18,12 +18,6 @@ bool acceptsEventStream(const HTTPServerRequest& request) {
     return text::toLower(request.get("Accept", "")).find("text/event-stream") != std::string::npos;
 }
 
-json::Array::Ptr stringArray(const std::vector<std::string>& items) {
-    auto a = json::array();
-    for (const auto& s : items) a->add(s);
-    return a;
-}
-
 }  // namespace
 
 bool ChatHandler::validConversationId(const std::string& id) {
@@ -82,21 +76,18 @@ void ChatHandler::answer(HTTPServerResponse& response, const ChatTurnRequest& tu
         sendJson(response, TurnOutcome::httpStatus(result.error->status), err);
         return;
     }
-    sendJson(response, 200, answerBody(turn, result));
+    // Redacted as sendJson redacts: the one step for what a client receives.
+    sendRedactedJsonText(response, 200, ctx_.redactor.redact(answerText(turn, result)) + "\n");
 }
 
-json::Object::Ptr ChatHandler::answerBody(const ChatTurnRequest& turn, const ChatTurnResult& result) const {
-    auto out = json::object();
-    out->set("message", result.answer);
-    out->set("conversation_id", turn.conversationId);
-    out->set("tool_calls_made", stringArray(result.toolsMade()));
-    out->set("refused", result.refusal.has_value());
-    out->set("provider", result.provider);
-    if (result.degraded()) {
-        out->set("degraded", true);
-        out->set("notice", result.notice);
-    }
-    return out;
+std::string ChatHandler::answerText(const ChatTurnRequest& turn, const ChatTurnResult& result) {
+    json::Writer out;
+    out.startObject().member("message", result.answer).member("conversation_id", turn.conversationId);
+    out.key("tool_calls_made").startArray();
+    for (const std::string& capability : result.toolsMade()) out.string(capability);
+    out.endArray().key("refused").boolean(result.refusal.has_value()).member("provider", result.provider);
+    if (result.degraded()) out.key("degraded").boolean(true).member("notice", result.notice);
+    return out.endObject().text();
 }
 
 void ChatHandler::streamTurn(HTTPServerResponse& response, ChatTurnRequest turn, uint64_t start) {
@@ -130,7 +121,7 @@ void ChatHandler::streamTurn(HTTPServerResponse& response, ChatTurnRequest turn,
         return;
     }
     if (result.refusal) events.refusal(*result.refusal, result.answer);
-    events.answer(answerBody(turn, result));
+    events.answer(answerText(turn, result));
 }
 
 void ChatHandler::handle(HTTPServerRequest& request, HTTPServerResponse& response) {

@@ -23,7 +23,8 @@ private:
     ChatTurnRequest readTurn(HTTPServerRequest& request, bool& stream);
     void audit(const ChatTurnRequest& turn, const ChatTurnResult& result, int status, double durationMs,
                bool streamed = false, bool cancelled = false);
-    json::Object::Ptr answerBody(const ChatTurnRequest& turn, const ChatTurnResult& result) const;
+    // The answer's JSON text, as /chat returns it and the stream's last event carries it.
+    static std::string answerText(const ChatTurnRequest& turn, const ChatTurnResult& result);
     void answer(HTTPServerResponse& response, const ChatTurnRequest& turn, const ChatTurnResult& result);
     void streamTurn(HTTPServerResponse& response, ChatTurnRequest turn, uint64_t start);
 };

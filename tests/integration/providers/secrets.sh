@@ -1,7 +1,7 @@
 #!/bin/bash
 # One redaction step for everything that leaves the process: marker secrets are planted in every
 # place one can come from (the API key, a provider key, a plugin's secret setting), sent back in
-# every way a client or a peer can (in the URL path, echoed by a tool, in a model's answer, in a
+# every way a client or a peer can (in the URL path, echoed by a tool, in a model's answer, streamed or not, in a
 # provider's error body, cut right inside the secret), and every output is searched for them:
 # the server log (access lines included), the audit log and every response body.
 # (Docker labels and health-probe output: DockerViewTest, at the unit level.)
@@ -68,6 +68,17 @@ expect_status "a model answer echoing the secrets: 200" 200
 expect_jq "the answer arrives masked" '.message == "Here: [REDACTED], [REDACTED] and [REDACTED]."'
 keep answer
 
+# In a streamed answer: the text events and the final answer event (one chunk holds all three).
+jq -nc --arg t "Here: $KEY, $GROQ_KEY and $PLUGIN_SECRET." '{id: "c2", object: "chat.completion.chunk", created: 1,
+  model: "m", choices: [{index: 0, delta: {role: "assistant", content: $t}, finish_reason: "stop"}]}' |
+  awk '{ print "data: " $0; print ""; print "data: [DONE]"; print "" }' >"$WORK/answer.sse"
+script "[{\"stream_file\":\"$WORK/answer.sse\"}]"
+sse answer-stream "What is the CPU usage?"
+expect_event "the streamed answer event arrives masked" answer '.data.message == "Here: [REDACTED], [REDACTED] and [REDACTED]."'
+expect_jq "so do its text events" '[inputs | select(.event == "text_delta") | .data.text] | add == "Here: [REDACTED], [REDACTED] and [REDACTED]."' \
+  <(echo null; cat "$EVENTS")
+cp "$WORK/answer-stream.sse" "$BODIES/answer-stream.sse"
+
 # In a provider's error body: whole, and where the plugin's 300-byte cut falls 9 characters into it.
 script "[$(error_step 400 "Incorrect API key provided: $GROQ_KEY (also $KEY, $PLUGIN_SECRET)")]"
 chat "What is the CPU usage?"
@@ -91,5 +102,5 @@ for m in "${MARKERS[@]}"; do
 done
 expect_grep "the access log has the masked path" '"POST /v1/tools/\[REDACTED\]" 404' "$LOG"
 expect_grep "the audit log has the masked answer" 'Here: \[REDACTED\], \[REDACTED\] and \[REDACTED\]' "$DIR/audit.jsonl"
-expect_eq "every response body was kept" "$(ls "$BODIES" | wc -l)" 10
+expect_eq "every response body was kept" "$(ls "$BODIES" | wc -l)" 11
 finish
