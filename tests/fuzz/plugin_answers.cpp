@@ -5,6 +5,8 @@
 #include "util/Json.h"
 #include "util/Text.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -48,6 +50,41 @@ bool same(const std::vector<Finding>& a, const std::vector<Finding>& b) {
     return true;
 }
 
+// The matches as the host read them before MatchesReader: from the whole output parsed into a
+// document. The reader must find the same ones in the text.
+std::vector<Match> matchesFromDocument(const json::Object::Ptr& out) {
+    auto list = json::getArray(out, "matches");
+    std::vector<Match> matches;
+    for (size_t i = 0; list && i < list->size() && matches.size() < plugin::PluginAnswers::kMaxMatches; ++i) {
+        auto m = json::asObject(list->get(i));
+        const auto score = m ? json::getNumber(m, "score") : std::nullopt;
+        const std::string capability = m ? json::getString(m, "capability").value_or("") : "";
+        if (!score || !std::isfinite(*score) || capability.empty()) continue;
+        auto arguments = json::getObject(m, "arguments");
+        Match match{"fuzz", capability, json::stringify(arguments ? json::Var(arguments) : json::Var(json::object())),
+                    std::clamp(*score, 0.0, 1.0), {}};
+        if (auto names = json::getArray(m, "names")) {
+            for (size_t k = 0; k < names->size() && k < 8; ++k) {
+                if (names->get(k).isString()) match.names.push_back(text::truncateUtf8(names->get(k).extract<std::string>(), 64));
+            }
+        }
+        matches.push_back(std::move(match));
+    }
+    return matches;
+}
+
+// Scores within a rounding step: the document's reader and from_chars may round a long decimal apart.
+bool same(const std::vector<Match>& a, const std::vector<Match>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].capability != b[i].capability || a[i].arguments != b[i].arguments || a[i].names != b[i].names ||
+            std::fabs(a[i].score - b[i].score) > 1e-12) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -66,8 +103,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         profile.checks.size() > PluginAnswers::kMaxChecks) {
         std::abort();
     }
-    const auto matches = PluginAnswers::readMatches("fuzz", out);
-    if (matches.size() > PluginAnswers::kMaxMatches) std::abort();
+    std::string matchesError;
+    const auto matches = PluginAnswers::readMatches("fuzz", input, matchesError);
+    if (matches.size() > PluginAnswers::kMaxMatches || !same(matches, matchesFromDocument(out))) std::abort();
     for (const auto& m : matches) {
         if (!(m.score >= 0 && m.score <= 1)) std::abort();
     }

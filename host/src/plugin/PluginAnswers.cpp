@@ -1,6 +1,7 @@
 #include "plugin/PluginAnswers.h"
 
 #include "plugin/FindingsReader.h"
+#include "plugin/MatchesReader.h"
 
 #include "answers/QuestionText.h"
 #include "util/Text.h"
@@ -160,28 +161,19 @@ std::vector<Match> PluginAnswers::match(const QuestionInput& question, const Cal
     std::string error;
     json::Writer input;
     writeQuestion(input.startObject(), question);
-    auto out = call(vtable->match, "match", input.endObject().text(), context, error, HA_ANSWERS_INSTANT_MATCH);
+    const std::optional<std::string> out =
+        callForText(vtable->match, "match", input.endObject().text(), context, error, HA_ANSWERS_INSTANT_MATCH);
+    std::vector<Match> matches = out ? readMatches(plugin(), *out, error) : std::vector<Match>{};
     if (!error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
-    return readMatches(plugin(), out);
+    return matches;
 }
 
-std::vector<Match> PluginAnswers::readMatches(const std::string& plugin, const json::Object::Ptr& out) {
-    auto list = out ? json::getArray(out, "matches") : nullptr;
-    std::vector<Match> matches;
-    for (size_t i = 0; list && i < list->size() && matches.size() < kMaxMatches; ++i) {
-        auto m = json::asObject(list->get(i));
-        const auto score = m ? json::getNumber(m, "score") : std::nullopt;
-        const std::string capability = m ? json::getString(m, "capability").value_or("") : "";
-        if (!score || !std::isfinite(*score) || capability.empty()) continue;
-        Match match{plugin, capability, argumentsText(m), std::clamp(*score, 0.0, 1.0), {}};
-        if (auto names = json::getArray(m, "names")) {
-            for (size_t k = 0; k < names->size() && k < 8; ++k) {
-                if (names->get(k).isString()) match.names.push_back(text::truncateUtf8(names->get(k).extract<std::string>(), 64));
-            }
-        }
-        matches.push_back(std::move(match));
+std::vector<Match> PluginAnswers::readMatches(const std::string& plugin, const std::string& output, std::string& error) {
+    if (output.size() > kMaxOutputBytes) {
+        error = tooLarge("match", output.size(), kMaxOutputBytes);
+        return {};
     }
-    return matches;
+    return MatchesReader::read(plugin, output, kMaxMatches, error).value_or(std::vector<Match>{});
 }
 
 std::optional<Summary> PluginAnswers::summarize(const QuestionInput& question, const ToolExecution& execution,

@@ -42,7 +42,8 @@ public:
     static json::Object::Ptr readOutput(const std::string& what, const std::string& output, std::string& error);
     // profile(): fills `profile`; returns an error message, "" when it is fine.
     static std::string readProfile(const json::Object::Ptr& output, AnswerProfile& profile);
-    static std::vector<Match> readMatches(const std::string& plugin, const json::Object::Ptr& output);
+    // match(): read from the text itself (MatchesReader); none, with `error` set, when unusable.
+    static std::vector<Match> readMatches(const std::string& plugin, const std::string& output, std::string& error);
     static std::optional<Summary> readSummary(const json::Object::Ptr& output);
     // checks(): read from the text itself (FindingsReader); nullopt with `error` set when unusable.
     static std::optional<std::vector<Finding>> readFindings(const std::string& plugin, const std::string& output,
