@@ -98,6 +98,13 @@ Poco::JSON::Object::Ptr objectIn(const JsonValue& o, const char* key) {
     return toPoco(*v, 1).extract<Poco::JSON::Object::Ptr>();
 }
 
+// What a question without a subject has as the subject's arguments and data (most questions):
+// one empty object shared by all of them, never written to, rather than two built per plugin.
+const Poco::JSON::Object::Ptr& noSubjectObject() {
+    static const Poco::JSON::Object::Ptr empty = newObject();
+    return empty;
+}
+
 Question questionOf(const JsonValue& o) {
     Question q;
     q.text = stringIn(o, "text");
@@ -116,11 +123,11 @@ Question questionOf(const JsonValue& o) {
     const JsonValue& subject = found && found->IsObject() ? *found : kNoSubject;
     q.subjectPlugin = stringIn(subject, "plugin");
     q.subjectCapability = stringIn(subject, "capability");
-    q.subjectArguments = objectIn(subject, "arguments");
-    q.subjectData = objectIn(subject, "data");
+    q.subjectArguments = &subject == &kNoSubject ? noSubjectObject() : objectIn(subject, "arguments");
+    q.subjectData = &subject == &kNoSubject ? noSubjectObject() : objectIn(subject, "data");
     if (const JsonValue* allowed = member(o, "allowed"); allowed && allowed->IsArray()) {
         for (const JsonValue& c : allowed->GetArray()) {
-            if (c.IsString()) q.allowed.emplace(c.GetString(), c.GetStringLength());
+            if (c.IsString()) q.allowed.emplace_back(c.GetString(), c.GetStringLength());
         }
     }
     return q;

@@ -5,8 +5,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <initializer_list>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,15 +20,18 @@ struct Question {
     std::vector<std::string> words;
     std::string subjectPlugin;                // "" when the conversation has no subject
     std::string subjectCapability;
-    Poco::JSON::Object::Ptr subjectArguments;  // never null
-    Poco::JSON::Object::Ptr subjectData;       // never null
-    std::set<std::string> allowed;
+    // Never null; read only (without a subject, both are one empty object shared by all questions).
+    Poco::JSON::Object::Ptr subjectArguments;
+    Poco::JSON::Object::Ptr subjectData;
+    std::vector<std::string> allowed;  // the plugin's own capabilities the policy allows: a few
 
     bool has(std::string_view word) const;
     bool hasAny(std::initializer_list<std::string_view> words) const;
     // Whole words in sequence: hasPhrase("most memory").
     bool hasPhrase(std::string_view phrase) const;
-    bool allows(const std::string& capability) const { return allowed.count(capability) > 0; }
+    bool allows(const std::string& capability) const {
+        return std::find(allowed.begin(), allowed.end(), capability) != allowed.end();
+    }
     // The question is about what a workload uses ("which container uses the most memory?",
     // "cpu of the nginx service", "what about its memory?" after an answer about something),
     // not about the host's own CPU, memory or disks.
