@@ -45,10 +45,11 @@ ServerSettings settingsWithinFileLimit(const ServerConfig& config) {
     return s;
 }
 
-// Workers kept awake for CPU-bound work: the cores the event loops leave free (at least one).
+// Workers kept awake for CPU-bound work: half the cores (at least one). Not "the cores the event
+// loops leave free": there is a loop per core, and a loop that has no input sleeps.
 size_t eagerWorkers(const ServerSettings& s) {
     const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    return std::min(s.workerThreads, cores > s.ioThreads ? cores - s.ioThreads : 1);
+    return std::min(s.workerThreads, std::max<size_t>(1, cores / 2));
 }
 
 }  // namespace

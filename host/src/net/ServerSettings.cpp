@@ -6,7 +6,7 @@ namespace ha::net {
 
 ServerSettings ServerSettings::from(const ServerConfig& c, unsigned cores) {
     ServerSettings s;
-    s.ioThreads = c.ioThreads > 0 ? static_cast<size_t>(c.ioThreads) : std::clamp<size_t>(cores / 2, 1, 4);
+    s.ioThreads = c.ioThreads > 0 ? static_cast<size_t>(c.ioThreads) : std::clamp<size_t>(cores, 1, 4);
     s.workerThreads = static_cast<size_t>(c.threads);
     s.maxQueued = static_cast<size_t>(c.maxQueued);
     s.maxConnections = static_cast<size_t>(c.maxConnections);
