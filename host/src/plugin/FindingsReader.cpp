@@ -1,13 +1,12 @@
 #include "plugin/FindingsReader.h"
 
-#include "common/JsonText.h"
+#include "plugin/OutputEvents.h"
 #include "util/Text.h"
 
 namespace ha::plugin {
 
 namespace {
 
-constexpr int kMaxDepth = 64;  // as the host's own JSON reader
 // Nesting levels of the members read: the output object, its "findings" array, one finding, its evidence.
 constexpr int kRoot = 1, kList = 2, kFinding = 3, kEvidence = 4;
 
@@ -17,12 +16,10 @@ struct Fields {
     std::optional<std::string> evidence;  // compact text of an object
 };
 
-class Events : public ha_plugins::JsonEvents {
+class Events : public OutputEvents {
 public:
     Events(const std::string& plugin, size_t maxFindings) : plugin_(plugin), maxFindings_(maxFindings) {}
 
-    // Whether the reading was stopped because the output is not an object.
-    bool notAnObject() const { return notAnObject_; }
     std::vector<Finding> take() { return std::move(findings_); }
 
     bool null() override {
@@ -65,8 +62,6 @@ public:
         ++depth_;
         if (evidence_) {
             evidence_->startObject();
-        } else if (depth_ == kRoot) {
-            rootIsObject_ = true;
         } else if (depth_ == kFinding && inList_) {
             fields_ = Fields{};
             inFinding_ = true;
@@ -79,7 +74,7 @@ public:
                 valueIsNotAString();
             }
         }
-        return depth_ > 1 || rootIsObject_ || stop();
+        return true;
     }
     bool endObject() override {
         if (evidence_) {
@@ -105,7 +100,7 @@ public:
         } else if (inFinding_ && depth_ == kEvidence) {
             valueIsNotAString();
         }
-        return depth_ > 1 || stop();  // the output must be an object, not an array
+        return unlessNotAnObject(depth_ == kRoot);  // the output itself is an array
     }
     bool endArray() override {
         if (evidence_) {
@@ -120,7 +115,7 @@ public:
 private:
     // A value that is neither an object nor an array; `text` when it is a string.
     bool scalar(const std::string_view* text) {
-        if (depth_ == 0) return stop();  // the output must be an object
+        if (!unlessNotAnObject(depth_ == 0)) return false;  // the output itself is a scalar
         if (depth_ == kRoot && key_ == "findings") {
             findings_.clear();  // "findings" is not an array: no findings
             return true;
@@ -132,11 +127,6 @@ private:
             fields_.evidence.reset();
         }
         return true;
-    }
-
-    bool stop() {
-        notAnObject_ = true;
-        return false;
     }
 
     // An object or array where a finding's member should be a string (or evidence an object).
@@ -171,9 +161,6 @@ private:
 
     const std::string& plugin_;
     const size_t maxFindings_;
-    int depth_ = 0;
-    bool rootIsObject_ = false;
-    bool notAnObject_ = false;
     bool inList_ = false;     // inside the "findings" array
     bool inFinding_ = false;  // inside one of its objects
     std::string key_;         // the member being read at the root or in a finding
@@ -187,16 +174,7 @@ private:
 std::optional<std::vector<Finding>> FindingsReader::read(const std::string& plugin, std::string_view output,
                                                          size_t maxFindings, std::string& error) {
     Events events(plugin, maxFindings);
-    ha_plugins::JsonTextFailure failure;
-    if (output.empty()) {
-        error = "checks() returned invalid JSON: empty document";
-        return std::nullopt;
-    }
-    if (!ha_plugins::readJsonEvents(output, kMaxDepth, events, failure)) {
-        error = events.notAnObject() ? "checks() returned JSON that is not an object"
-                                     : "checks() returned invalid JSON: " + ha_plugins::describe(failure, kMaxDepth);
-        return std::nullopt;
-    }
+    if (!OutputEvents::read("checks", output, events, error)) return std::nullopt;
     return events.take();
 }
 

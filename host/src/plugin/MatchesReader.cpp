@@ -1,6 +1,6 @@
 #include "plugin/MatchesReader.h"
 
-#include "common/JsonText.h"
+#include "plugin/OutputEvents.h"
 #include "util/Json.h"
 #include "util/Text.h"
 
@@ -12,7 +12,6 @@ namespace ha::plugin {
 
 namespace {
 
-constexpr int kMaxDepth = 64;  // as the host's own JSON reader
 // Nesting levels: the output object, its "matches" array, one match, its arguments or names.
 constexpr int kRoot = 1, kList = 2, kMatch = 3, kInner = 4;
 constexpr size_t kMaxNames = 8, kMaxNameBytes = 64;
@@ -25,11 +24,10 @@ struct Fields {
     std::vector<std::string> names;
 };
 
-class Events : public ha_plugins::JsonEvents {
+class Events : public OutputEvents {
 public:
     Events(const std::string& plugin, size_t maxMatches) : plugin_(plugin), maxMatches_(maxMatches) {}
 
-    bool notAnObject() const { return notAnObject_; }
     std::vector<Match> take() { return std::move(matches_); }
 
     bool null() override { return inArguments() ? (arguments_->null(), true) : scalar(nullptr); }
@@ -64,8 +62,6 @@ public:
         ++depth_;
         if (inArguments()) {
             arguments_->startObject();
-        } else if (depth_ == kRoot) {
-            rootIsObject_ = true;
         } else if (depth_ == kList && key_ == "matches") {
             matches_.clear();  // "matches" is not an array: no matches
         } else if (depth_ == kMatch && inList_) {
@@ -76,7 +72,7 @@ public:
         } else if (depth_ == kInner + 1 && inNames_) {
             nameEntry(nullptr);
         }
-        return depth_ > 1 || rootIsObject_ || stop();
+        return true;
     }
     bool endObject() override {
         if (inArguments()) {
@@ -104,7 +100,7 @@ public:
         } else if (depth_ == kInner + 1 && inNames_) {
             nameEntry(nullptr);
         }
-        return depth_ > 1 || stop();  // the output must be an object, not an array
+        return unlessNotAnObject(depth_ == kRoot);  // the output itself is an array
     }
     bool endArray() override {
         if (inArguments()) {
@@ -123,7 +119,7 @@ private:
 
     // A value that is neither an object nor an array; `text` when it is a string.
     bool scalar(const std::string_view* text) {
-        if (depth_ == 0) return stop();  // the output must be an object
+        if (!unlessNotAnObject(depth_ == 0)) return false;  // the output itself is a scalar
         if (depth_ == kRoot && key_ == "matches") matches_.clear();  // not an array: no matches
         if (depth_ == kMatch && inMatch_) resetMember();
         if (depth_ == kInner && inNames_) nameEntry(text);
@@ -157,11 +153,6 @@ private:
         key_.clear();  // what is inside belongs to no member of the match
     }
 
-    bool stop() {
-        notAnObject_ = true;
-        return false;
-    }
-
     // The checked text of a JSON number as a double; nullopt when out of a double's range.
     static std::optional<double> numberOf(std::string_view text) {
         double value = 0;
@@ -181,9 +172,6 @@ private:
 
     const std::string& plugin_;
     const size_t maxMatches_;
-    int depth_ = 0;
-    bool rootIsObject_ = false;
-    bool notAnObject_ = false;
     bool inList_ = false;   // inside the "matches" array
     bool inMatch_ = false;  // inside one of its objects
     bool inNames_ = false;  // inside that match's "names" array
@@ -198,17 +186,8 @@ private:
 
 std::optional<std::vector<Match>> MatchesReader::read(const std::string& plugin, std::string_view output,
                                                       size_t maxMatches, std::string& error) {
-    if (output.empty()) {
-        error = "match() returned invalid JSON: empty document";
-        return std::nullopt;
-    }
     Events events(plugin, maxMatches);
-    ha_plugins::JsonTextFailure failure;
-    if (!ha_plugins::readJsonEvents(output, kMaxDepth, events, failure)) {
-        error = events.notAnObject() ? "match() returned JSON that is not an object"
-                                     : "match() returned invalid JSON: " + ha_plugins::describe(failure, kMaxDepth);
-        return std::nullopt;
-    }
+    if (!OutputEvents::read("match", output, events, error)) return std::nullopt;
     return events.take();
 }
 
