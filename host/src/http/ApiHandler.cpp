@@ -199,14 +199,17 @@ void ApiHandler::writeAudit(const std::string& record, const std::string& withhe
             ctx_.audit.append(record);
             return;
         }
-        ctx_.audit.appendThen(record, [held, response = withheldResponse(failure), &metrics = ctx_.metrics,
-                                       requestId = requestId_](const AuditError* error) mutable {
+        // The 500 that would replace the answer is only worded when the sync fails: its body's
+        // text now (errorBody is the handler's own), the redaction and the head then. The
+        // redactor lives as long as the process.
+        ctx_.audit.appendThen(record, [held, body = json::stringify(errorBody(500, failure, "")), &redactor = ctx_.redactor,
+                                       &metrics = ctx_.metrics, requestId = requestId_](const AuditError* error) {
             if (error == nullptr) {
                 held->release();
                 return;
             }
             reportAuditFailure(metrics, error->what(), requestId);
-            held->withhold(std::move(response));
+            held->withhold(withheldResponse(redactor, body, requestId));
         });
     } catch (const AuditError& e) {
         if (held) held->release();  // nothing was written: the 500 below goes out as usual
@@ -218,9 +221,8 @@ void ApiHandler::writeAudit(const std::string& record, const std::string& withhe
     }
 }
 
-std::string ApiHandler::withheldResponse(const std::string& message) const {
-    const std::string body = ctx_.redactor.redact(json::stringify(errorBody(500, message, ""))) + "\n";
-    return net::ErrorResponse::withBody(500, body, true, "X-Request-Id: " + requestId_ + "\r\n");
+std::string ApiHandler::withheldResponse(const Redactor& redactor, const std::string& body, const std::string& requestId) {
+    return net::ErrorResponse::withBody(500, redactor.redact(body) + "\n", true, "X-Request-Id: " + requestId + "\r\n");
 }
 
 void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body) {

@@ -84,8 +84,9 @@ protected:
     ApiContext& ctx_;
 
 private:
-    // The complete 500 that replaces a held answer whose record did not reach the disk.
-    std::string withheldResponse(const std::string& message) const;
+    // The complete 500 that replaces a held answer whose record did not reach the disk, around
+    // the JSON text of its error body.
+    static std::string withheldResponse(const Redactor& redactor, const std::string& body, const std::string& requestId);
 
     HTTPServerRequest* request_ = nullptr;
     std::string requestId_;
