@@ -72,7 +72,7 @@ ToolOutput PluginTool::invoke(const std::string& inputJson, Deadline deadline, c
     }
     try {
         // Checked and condensed, not built: most results are only passed on as text.
-        out.result = json::verbatim(outcome.output);
+        out.result = last_.verbatim(outcome.output);
     } catch (const json::JsonError& e) {
         out.status = CallStatus::Internal;
         out.error = "plugin '" + plugin_->identity().id + "' returned invalid output: " + e.what();

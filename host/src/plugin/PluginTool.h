@@ -1,6 +1,7 @@
 // Adapts one capability of a loaded tools plugin to the host's Tool interface.
 #pragma once
 
+#include "plugin/LastResult.h"
 #include "plugin/LoadedPlugin.h"
 #include "tools/Tool.h"
 
@@ -31,6 +32,7 @@ private:
     ToolInfo info_;
     std::atomic<bool> instant_;
     std::atomic<bool> fromMemory_;
+    LastResult last_;
 };
 
 }  // namespace ha::plugin
