@@ -227,8 +227,13 @@ std::string ApiHandler::withheldResponse(const Redactor& redactor, const std::st
 
 void ApiHandler::sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body) {
     if (response.sent()) return;
+    sendJsonText(response, status, json::stringify(body));
+}
+
+void ApiHandler::sendJsonText(HTTPServerResponse& response, int status, const std::string& text) {
+    if (response.sent()) return;
     // The one redaction step for what a client receives: answers, results and errors alike.
-    sendRedactedJsonText(response, status, ctx_.redactor.redact(json::stringify(body)) + "\n");
+    sendRedactedJsonText(response, status, ctx_.redactor.redact(text) + "\n");
 }
 
 void ApiHandler::sendRedactedJsonText(HTTPServerResponse& response, int status, std::string_view text) {

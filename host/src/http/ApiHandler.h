@@ -54,6 +54,8 @@ protected:
 
     // Sends the body with every known secret masked (the Redactor over the whole JSON text).
     void sendJson(HTTPServerResponse& response, int status, const json::Object::Ptr& body);
+    // The same for a body written as text (json::Writer): no document built for it.
+    void sendJsonText(HTTPServerResponse& response, int status, const std::string& text);
     // Sends JSON text that has already been through the Redactor (a body built once and kept).
     void sendRedactedJsonText(HTTPServerResponse& response, int status, std::string_view text);
     void sendError(HTTPServerResponse& response, int status, const std::string& message, const std::string& code = "");

@@ -76,8 +76,7 @@ void ChatHandler::answer(HTTPServerResponse& response, const ChatTurnRequest& tu
         sendJson(response, TurnOutcome::httpStatus(result.error->status), err);
         return;
     }
-    // Redacted as sendJson redacts: the one step for what a client receives.
-    sendRedactedJsonText(response, 200, ctx_.redactor.redact(answerText(turn, result)) + "\n");
+    sendJsonText(response, 200, answerText(turn, result));
 }
 
 std::string ChatHandler::answerText(const ChatTurnRequest& turn, const ChatTurnResult& result) {

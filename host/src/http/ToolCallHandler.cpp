@@ -35,11 +35,11 @@ void ToolCallHandler::handle(HTTPServerRequest& request, HTTPServerResponse& res
         sendJson(response, status, err);
         return;
     }
-    auto out = json::object();
-    out->set("capability", ex.record.capability);
-    out->set("result", ex.result);
-    out->set("duration_ms", std::round(ex.record.durationMs * 1000.0) / 1000.0);
-    sendJson(response, 200, out);
+    // Written as text: the result is passed on as the plugin's checked text, not rebuilt.
+    json::Writer out;
+    out.startObject().member("capability", ex.record.capability).member("result", ex.result);
+    out.key("duration_ms").number(std::round(ex.record.durationMs * 1000.0) / 1000.0);
+    sendJsonText(response, 200, out.endObject().text());
 }
 
 }  // namespace ha::http
