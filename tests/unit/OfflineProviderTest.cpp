@@ -269,6 +269,8 @@ public:
             const std::string conversation = "follow-" + std::to_string(++n);
             const ChatTurnResult first = ask(f.first, conversation);
             CPPUNIT_ASSERT_MESSAGE("'" + f.first + "' left no subject: " + first.answer, first.subject.has_value());
+            // Its size, counted by the conversation store, measured from the texts at hand.
+            CPPUNIT_ASSERT_EQUAL(json::stringify(first.subject->toJson()).size(), first.subject->measuredBytes);
             expect(f.then, ask(f.then.question, conversation));
         }
     }

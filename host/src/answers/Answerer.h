@@ -47,6 +47,7 @@ struct Summary {
     std::string text;
     bool found = true;
     json::Object::Ptr subject;  // may be null
+    size_t subjectBytes = 0;    // the size of its JSON text
 };
 
 // A question as the answers functions receive it.

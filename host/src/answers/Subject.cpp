@@ -11,4 +11,6 @@ json::Object::Ptr Subject::toJson() const {
     return o;
 }
 
+size_t Subject::textBytes() const { return measuredBytes > 0 ? measuredBytes : json::stringify(toJson()).size(); }
+
 }  // namespace ha

@@ -14,8 +14,12 @@ struct Subject {
     std::string capability;
     json::Object::Ptr arguments;  // never null
     json::Object::Ptr data;       // never null
+    // The size of toJson()'s text, as measured where the subject was made from texts already at
+    // hand (0: not measured, textBytes() writes it): the conversation store counts every turn.
+    size_t measuredBytes = 0;
 
     json::Object::Ptr toJson() const;
+    size_t textBytes() const;
 };
 
 }  // namespace ha

@@ -3,7 +3,7 @@
 namespace ha {
 
 size_t Turn::bytes() const {
-    return user.size() + assistant.size() + (subject ? json::stringify(subject->toJson()).size() : 0);
+    return user.size() + assistant.size() + (subject ? subject->textBytes() : 0);
 }
 
 ConversationStore::ConversationStore(Limits limits, std::function<Clock::time_point()> now)

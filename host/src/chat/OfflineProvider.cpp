@@ -180,6 +180,18 @@ std::string OfflineProvider::healthAnswer(const std::vector<Message>& messages, 
     return health_.evaluate(executions, context).text();
 }
 
+Subject OfflineProvider::subjectOf(const ToolExecution& ex, const ToolCall& call, const Summary& summary) {
+    Subject s{ex.record.plugin, ex.record.capability,
+              json::isObject(ex.record.arguments) ? json::asObject(ex.record.arguments) : json::object(),
+              summary.subject ? summary.subject : json::object()};
+    // toJson()'s text from the texts at hand: the call's arguments as the plugin's match() wrote
+    // them (compact) and the data as readSummary() measured it; the rest is the four keys.
+    static constexpr size_t kFrame = sizeof(R"({"plugin":"","capability":"","arguments":,"data":})") - 1;
+    const size_t arguments = json::isObject(ex.record.arguments) && !call.arguments.empty() ? call.arguments.size() : 2;
+    s.measuredBytes = kFrame + s.plugin.size() + s.capability.size() + arguments + (summary.subject ? summary.subjectBytes : 2);
+    return s;
+}
+
 std::string OfflineProvider::genericSummary(const ToolExecution& ex) const {
     const std::string& capability = ex.record.capability.empty() ? ex.record.name : ex.record.capability;
     switch (ex.record.status) {
@@ -210,11 +222,7 @@ ProviderReply OfflineProvider::matchAnswer(const ChatRequest& request, const Que
         std::optional<Summary> summary;
         if (answerer != nullptr) summary = answerer->summarize(QuestionInput{question, request.subject, allowed}, ex, request.context);
         parts.push_back(summary ? Part{summary->text, summary->found} : Part{genericSummary(ex), ex.record.status == CallStatus::Ok});
-        if (!reply.subject && summary) {
-            reply.subject = Subject{ex.record.plugin, ex.record.capability,
-                                    json::isObject(ex.record.arguments) ? json::asObject(ex.record.arguments) : json::object(),
-                                    summary->subject ? summary->subject : json::object()};
-        }
+        if (!reply.subject && summary) reply.subject = subjectOf(ex, call, *summary);
     }
     // "There is no container named plex" only matters when nobody found it.
     const bool anyFound = std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.found; });

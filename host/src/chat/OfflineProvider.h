@@ -43,6 +43,8 @@ private:
     std::string healthAnswer(const std::vector<Message>& messages, const CallContext& context) const;
     ProviderReply matchAnswer(const ChatRequest& request, const QuestionText& question) const;
     std::string genericSummary(const ToolExecution& execution) const;
+    // What an answer was about, for the conversation's next question.
+    static Subject subjectOf(const ToolExecution& execution, const ToolCall& call, const Summary& summary);
     std::string whatICanAnswer() const;
     static ProviderReply text(std::string content);
     // Sends a text answer to the caller's onText in word groups, as a model would stream it.

@@ -193,7 +193,8 @@ std::optional<Summary> PluginAnswers::readSummary(const json::Object::Ptr& out) 
     const std::string text = out ? text::trim(boundedString(out, "text", 8192)) : "";
     if (text.empty()) return std::nullopt;
     Summary s{text, json::getBool(out, "found").value_or(true), json::getObject(out, "subject")};
-    if (s.subject && json::stringify(s.subject).size() > 16 * 1024) s.subject = nullptr;
+    if (s.subject) s.subjectBytes = json::stringify(s.subject).size();
+    if (s.subjectBytes > 16 * 1024) s = Summary{s.text, s.found, nullptr};
     return s;
 }
 
