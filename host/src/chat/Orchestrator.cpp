@@ -2,7 +2,7 @@
 
 #include "util/Text.h"
 
-#include <set>
+#include <algorithm>
 
 namespace ha {
 
@@ -67,8 +67,12 @@ std::vector<Message> Orchestrator::initialMessages(const ChatTurnRequest& reques
 void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls, bool lastRound, bool withContent,
                                 const ChatTurnRequest& request, Deadline deadline, std::vector<Message>& messages,
                                 ChatTurnResult& result) const {
-    std::set<std::string> offered;
-    for (const auto& f : executor_.offeredFunctions()) offered.insert(f.function);
+    // Looked up in the executor's list as it is (a few dozen names): no set built per round.
+    const std::vector<FunctionSpec>& offeredList = executor_.offeredFunctions();
+    const auto offered = [&offeredList](const std::string& function) {
+        return std::any_of(offeredList.begin(), offeredList.end(),
+                           [&function](const FunctionSpec& f) { return f.function == function; });
+    };
     const auto startOf = [this](const ToolCall& call) {
         ToolCallStart start{call.id, call.function, call.arguments};
         if (const ToolCatalog::Entry* entry = executor_.catalog().find(call.function)) {
@@ -98,7 +102,7 @@ void Orchestrator::runToolCalls(std::string content, std::vector<ToolCall> calls
             ex = executor_.refuse(call.function, call.arguments, "the request was cancelled: the client went away");
         } else if (lastRound) {
             ex = executor_.refuse(call.function, call.arguments, "no tools are offered in the final round");
-        } else if (!offered.count(call.function)) {
+        } else if (!offered(call.function)) {
             ex = executor_.refuse(call.function, call.arguments, "not offered to the model");
         } else if (executed >= options_.maxToolCallsPerTurn) {
             ex = executor_.refuse(call.function, call.arguments,
