@@ -4,10 +4,10 @@
 #include "http/TurnOutcome.h"
 
 #include "util/Deadline.h"
+#include "util/RandomUuid.h"
 #include "util/Text.h"
 
 #include <Poco/Logger.h>
-#include <Poco/UUIDGenerator.h>
 
 
 namespace ha::http {
@@ -54,7 +54,7 @@ ChatTurnRequest ChatHandler::readTurn(HTTPServerRequest& request, bool& stream) 
         }
         turn.conversationId = v.extract<std::string>();
     } else {
-        turn.conversationId = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        turn.conversationId = randomUuid();
     }
     turn.context = callContext();
     return turn;
