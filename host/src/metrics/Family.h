@@ -4,17 +4,31 @@
 // every label is "other". [thread-safe]
 #pragma once
 
+#include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ha::metrics {
 
 using LabelValues = std::vector<std::string>;
+using LabelView = std::initializer_list<std::string_view>;
+
+// Orders label values, and finds them from views: a counted request builds no strings.
+struct LabelOrder {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+        return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                            [](std::string_view x, std::string_view y) { return x < y; });
+    }
+};
 
 template <class Series>
 class Family {
@@ -30,14 +44,14 @@ public:
           maxSeries_(maxSeries) {}
 
     // The series for these label values (one per label name).
-    Series& with(const LabelValues& values) {
+    Series& with(LabelView values) {
         {
             std::shared_lock lock(mutex_);
             if (auto it = series_.find(values); it != series_.end()) return *it->second;
         }
         std::unique_lock lock(mutex_);
         if (auto it = series_.find(values); it != series_.end()) return *it->second;
-        const LabelValues& key = series_.size() < maxSeries_ ? values : overflowKey();
+        const LabelValues key = series_.size() < maxSeries_ ? LabelValues(values.begin(), values.end()) : overflowKey();
         auto& slot = series_[key];
         if (!slot) slot = make_();
         return *slot;
@@ -65,7 +79,7 @@ private:
     Make make_;
     size_t maxSeries_;
     mutable std::shared_mutex mutex_;
-    std::map<LabelValues, std::unique_ptr<Series>> series_;
+    std::map<LabelValues, std::unique_ptr<Series>, LabelOrder> series_;
     LabelValues overflow_;
 };
 

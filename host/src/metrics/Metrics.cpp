@@ -2,6 +2,7 @@
 
 #include "metrics/ProcessStats.h"
 
+#include <charconv>
 #include <chrono>
 
 namespace ha::metrics {
@@ -37,21 +38,23 @@ Metrics::Metrics()
       startTime_(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()) {}
 
 void Metrics::requestServed(std::string_view route, int status, double seconds) {
-    add(requests_.with({std::string(route), std::to_string(status)}));
-    requestSeconds_.with({std::string(route)}).observe(seconds);
+    char code[16];
+    const auto written = std::to_chars(code, code + sizeof code, status);
+    add(requests_.with({route, std::string_view(code, static_cast<size_t>(written.ptr - code))}));
+    requestSeconds_.with({route}).observe(seconds);
 }
 
 void Metrics::capabilityCalled(std::string_view capability, std::string_view status, double seconds) {
-    add(capabilityCalls_.with({std::string(capability), std::string(status)}));
-    capabilitySeconds_.with({std::string(capability)}).observe(seconds);
+    add(capabilityCalls_.with({capability, status}));
+    capabilitySeconds_.with({capability}).observe(seconds);
 }
 
 void Metrics::providerCalled(std::string_view provider, std::string_view outcome, double seconds) {
-    add(providerCalls_.with({std::string(provider), std::string(outcome)}));
-    providerSeconds_.with({std::string(provider)}).observe(seconds);
+    add(providerCalls_.with({provider, outcome}));
+    providerSeconds_.with({provider}).observe(seconds);
 }
 
-void Metrics::refused(std::string_view category) { add(refusals_.with({std::string(category)})); }
+void Metrics::refused(std::string_view category) { add(refusals_.with({category})); }
 
 void Metrics::auditWriteFailed() { auditFailures_.fetch_add(1, std::memory_order_relaxed); }
 
