@@ -286,6 +286,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, cache.get("k", inMs(1000), fetch).convert<int>());
         std::this_thread::sleep_for(std::chrono::milliseconds(80));
         CPPUNIT_ASSERT_EQUAL(2, cache.get("k", inMs(1000), fetch).convert<int>());
+        // What a memory-only call may take: a value still fresh, never a fetch.
+        CPPUNIT_ASSERT_EQUAL(2, cache.kept("k").value().convert<int>());
+        CPPUNIT_ASSERT(!cache.kept("other").has_value());
+        std::this_thread::sleep_for(std::chrono::milliseconds(80));
+        CPPUNIT_ASSERT(!cache.kept("k").has_value());
+        CPPUNIT_ASSERT_EQUAL(2, fetches);
         ResultCache fresh(std::chrono::milliseconds(5000));
         CPPUNIT_ASSERT_EQUAL(HA_ERR_UNAVAILABLE, statusOf([&] {
             fresh.get("e", inMs(1000), []() -> Var { throw Error(HA_ERR_UNAVAILABLE, "down"); });
@@ -296,6 +302,7 @@ public:
         none.get("k", inMs(1000), [&] { ++calls; return Var(1); });
         none.get("k", inMs(1000), [&] { ++calls; return Var(1); });
         CPPUNIT_ASSERT_EQUAL(2, calls);
+        CPPUNIT_ASSERT(!none.kept("k").has_value());  // nothing is kept without a ttl
         // A waiter gives up at its own deadline while the fetch goes on.
         ResultCache slow(std::chrono::milliseconds(5000));
         std::thread leader([&] { slow.get("s", inMs(2000), [] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); return Var(1); }); });

@@ -55,6 +55,14 @@ bool ResultCache::fresh(const std::string& key) {
     return it != entries_.end() && it->second->valid && Clock::now() - it->second->fetchedAt < ttl_;
 }
 
+std::optional<Var> ResultCache::kept(const std::string& key) {
+    if (ttl_.count() == 0) return std::nullopt;
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || !it->second->valid || Clock::now() - it->second->fetchedAt >= ttl_) return std::nullopt;
+    return it->second->value;
+}
+
 void ResultCache::clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.clear();

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace ha_plugins::truenas {
@@ -28,6 +29,9 @@ public:
     // Whether get(key) would answer from the cache now (then there is no point in asking for
     // it on another thread).
     bool fresh(const std::string& key);
+    // The value of `key` when fetched less than ttl ago; never fetches, never waits for a fetch
+    // (a memory-only call, HA_CALL_MEMORY_ONLY).
+    std::optional<Var> kept(const std::string& key);
     // Drops every entry.
     void clear();
 
