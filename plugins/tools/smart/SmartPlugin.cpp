@@ -63,6 +63,8 @@ public:
         disk.inputSchema =
             R"J({"type":"object","properties":{"disk":{"type":"string","minLength":1,"maxLength":128,)J"
             R"J("description":"Device name (sda, /dev/nvme0), serial number or model"}},"required":["disk"],"additionalProperties":false})J";
+        // A kept result is given on the host's thread; reading the collector's files needs a call thread.
+        disks.flags = disk.flags = HA_CAPABILITY_FROM_MEMORY;
         return {disks, disk};
     }
 
@@ -71,7 +73,16 @@ public:
         const uint64_t now = homelab_assistant::monotonicNowNs();
         const auto until = std::chrono::steady_clock::now() +
                            std::chrono::nanoseconds(call.deadlineNs > now ? call.deadlineNs - now : 0);
-        auto result = results_->get(indexVersion(dataDir_) + '\n' + name + '\n' + std::string(call.input), [&] { return compute(name, call); }, until);
+        // The index's version is part of the key, so a new collection is seen at once. Its stat is
+        // the one file-system call a memory-only answer makes: metadata of a local file, on the
+        // disk the audit log is written to anyway; reading the files waits for a call thread.
+        const std::string key = indexVersion(dataDir_) + '\n' + name + '\n' + std::string(call.input);
+        if (call.memoryOnly()) {
+            std::optional<std::string> kept = results_->fresh(key);
+            if (!kept) throw Error(HA_ERR_WOULD_BLOCK, "not in memory");
+            return std::move(*kept);
+        }
+        auto result = results_->get(key, [&] { return compute(name, call); }, until);
         if (!result) throw Error(HA_ERR_TIMEOUT, name + " is still being answered for another request");
         return *result;
     }
@@ -123,6 +134,7 @@ public:
 private:
     SameAnswer summaries_;
     SameAnswer checkAnswers_;
+
     SmartSnapshot snapshot(uint64_t deadlineNs) {
         const uint64_t now = homelab_assistant::monotonicNowNs();
         const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(deadlineNs > now ? deadlineNs - now : 0);
