@@ -144,6 +144,11 @@ check "never collected: smart.disk is 503" status_is 503
 cp -r "$DATA" "$WORK/never-collected"
 req POST /v1/tools/smart.disks "${AUTH[@]}"
 check "collected a moment later: seen at once despite cache_seconds 5" expect_jq '.result.collected == true and .result.count == 5' "$BODY_FILE"
+# match() knows disks by name from memory (it runs on the host's thread); the call above loaded
+# the new collection, which makes its disks known at once, not a minute later.
+chat "Is sdc ok?"
+check "and its disks are known by name at once: 'Is sdc ok?' asks smart.disk for sdc" \
+  bash -c '[ "$(jq -c .tool_calls_made "$0")" = "[\"smart.disk\"]" ] && jq -r .message "$0" | grep -q sdc' "$BODY_FILE"
 check "the server exits cleanly (sanitizers included)" ha_stop "$PID"
 
 finish

@@ -4,6 +4,7 @@
 // service itself has no access to raw disks. Implements the answers interface.
 #include "common/Answers.h"
 #include "common/PluginConfig.h"
+#include "common/RefreshedValue.h"
 #include "common/SameAnswer.h"
 #include "common/ResultCache.h"
 #include "tools/smart/SmartAnswers.h"
@@ -44,6 +45,7 @@ public:
         const std::chrono::seconds ttl(config.integer("cache_seconds", 5, 0, 3600));
         cache_ = std::make_unique<ResultCache<SmartSnapshot>>(ttl, 1);
         results_ = std::make_unique<ResultCache<std::string>>(ttl);
+        known_ = std::make_unique<RefreshedValue<KnownDisks>>([this] { return readKnown(); }, kKnownTtl, kKnownWait);
     }
 
     std::vector<ToolSpec> tools() const {
@@ -90,6 +92,7 @@ public:
     std::string compute(const std::string& name, const Call& call) {
         const PluginConfig input = PluginConfig::fromInput(call.input);
         const SmartSnapshot s = snapshot(call.deadlineNs);
+        known_->put(knownIn(s));
         if (name == "smart.disks") {
             if (!s.collected) return toJson(notCollectedView(dataDir_, s.reason));
             return toJson(disksView(s.index, s.disks, unixNow(), limits_, dataDir_));
@@ -113,13 +116,13 @@ public:
     }
 
     // ---- answers interface ----
-    // summarize and checks read their input only; match() asks for names, which can wait.
-    static constexpr uint32_t kAnswersFlags = HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
-    std::string profile() { return smartProfile(known(homelab_assistant::monotonicNowNs() + 1000000000ull)); }
+    // summarize and checks read their input only; match() reads the disks' names from memory
+    // (RefreshedValue: read again on a thread of its own, waited for briefly).
+    static constexpr uint32_t kAnswersFlags =
+        HA_ANSWERS_INSTANT_MATCH | HA_ANSWERS_INSTANT_SUMMARIZE | HA_ANSWERS_INSTANT_CHECKS;
+    std::string profile() { return smartProfile(*known_->get()); }
 
-    std::string match(const Call& call) {
-        return smartMatch(answers::Question::parse(call.input), known(call.deadlineNs));
-    }
+    std::string match(const Call& call) { return smartMatch(answers::Question::parse(call.input), *known_->get()); }
 
     std::string summarizeAnew(const Call& call) { return smartSummarize(answers::SummaryRequest::parse(call.input)); }
 
@@ -143,21 +146,31 @@ private:
         return *s;
     }
 
-    KnownDisks known(uint64_t deadlineNs) {
+    static KnownDisks knownIn(const SmartSnapshot& s) {
         KnownDisks k;
-        try {
-            const SmartSnapshot s = snapshot(deadlineNs);
-            for (const auto& r : s.disks) {
-                if (!r.disk) continue;
-                k.devices.push_back(r.disk->name());
-                if (!r.disk->serial.empty()) k.serials.push_back(r.disk->serial);
-                if (!r.disk->model.empty()) k.models.push_back(r.disk->model);
-            }
-        } catch (const Error&) {
-            // No data: questions are matched by their words alone.
+        for (const auto& r : s.disks) {
+            if (!r.disk) continue;
+            k.devices.push_back(r.disk->name());
+            if (!r.disk->serial.empty()) k.serials.push_back(r.disk->serial);
+            if (!r.disk->model.empty()) k.models.push_back(r.disk->model);
         }
         return k;
     }
+
+    // On the RefreshedValue's thread. No data: questions are matched by their words alone.
+    KnownDisks readKnown() {
+        try {
+            return knownIn(snapshot(homelab_assistant::monotonicNowNs() +
+                                    static_cast<uint64_t>(std::chrono::nanoseconds(kKnownWait).count())));
+        } catch (const Error&) {
+            return {};
+        }
+    }
+
+    // The disks' names for match(): read again after a minute, or as soon as a capability call
+    // loads a new collection (compute() puts them), so a new disk is known by name at once.
+    static constexpr std::chrono::milliseconds kKnownTtl{60000};
+    static constexpr std::chrono::milliseconds kKnownWait{1600};  // under the 2 s answers deadline
 
     std::string dataDir_;
     SmartLimits limits_;
@@ -165,6 +178,7 @@ private:
     size_t maxFileBytes_ = 4 << 20;
     std::unique_ptr<ResultCache<SmartSnapshot>> cache_;
     std::unique_ptr<ResultCache<std::string>> results_;
+    std::unique_ptr<RefreshedValue<KnownDisks>> known_;  // last: its thread reads the members above
 };
 
 constexpr const char* kSettingsSchema =
