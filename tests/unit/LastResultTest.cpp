@@ -16,6 +16,7 @@ class LastResultTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testBrokenOutputIsRefusedAndNotKept);
     CPPUNIT_TEST(testLargeOutputsAreNotKept);
     CPPUNIT_TEST(testConcurrentCallersGetTheirOwnText);
+    CPPUNIT_TEST(testAFailedReadIsNotKept);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -70,6 +71,26 @@ public:
         }
         for (auto& th : threads) th.join();
         for (int w : wrong) CPPUNIT_ASSERT_EQUAL(0, w);
+    }
+
+    // LastRead, as PluginAnswers keeps a plugin's last findings: a read that gives nothing (an
+    // unusable checks() output) is asked again next time, and does not replace the kept value.
+    void testAFailedReadIsNotKept() {
+        LastRead<std::vector<std::string>> last;
+        int reads = 0;
+        const auto read = [&](const std::string& text) -> std::optional<std::vector<std::string>> {
+            ++reads;
+            if (text == "broken") return std::nullopt;
+            return std::vector<std::string>{text, text};
+        };
+        CPPUNIT_ASSERT(!last.get("broken", read));
+        CPPUNIT_ASSERT(!last.get("broken", read));
+        CPPUNIT_ASSERT_EQUAL(2, reads);
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), last.get("ok", read)->at(1));
+        CPPUNIT_ASSERT(!last.get("broken", read));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), last.get("ok", read)->at(0));
+        CPPUNIT_ASSERT_EQUAL(4, reads);  // "ok" was read once
+        CPPUNIT_ASSERT_EQUAL(size_t(1), last.reused());
     }
 };
 

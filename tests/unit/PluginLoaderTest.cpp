@@ -255,7 +255,7 @@ public:
             ex.record.arguments = json::parse(arguments);
             ex.record.status = CallStatus::Ok;
             std::string error;
-            const auto findings = r.answerers[0]->checks({ex}, {}, error);
+            const auto findings = r.answerers[0]->checks({&ex}, {}, error);
             if (!findings || findings->empty()) return std::nullopt;
             return findings->front().message;
         };

@@ -68,8 +68,9 @@ public:
     virtual std::optional<Summary> summarize(const QuestionInput& question, const ToolExecution& execution,
                                              const CallContext& context) const = 0;
     // Findings from the results of the profile's checks (same order); nullopt when the plugin
-    // has no checks or they failed (`error` says why). [thread-safe]
-    virtual std::optional<std::vector<Finding>> checks(const std::vector<ToolExecution>& results,
+    // has no checks or they failed (`error` says why). The results are the caller's, not copied.
+    // [thread-safe]
+    virtual std::optional<std::vector<Finding>> checks(const std::vector<const ToolExecution*>& results,
                                                        const CallContext& context, std::string& error) const = 0;
 };
 

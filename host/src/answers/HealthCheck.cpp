@@ -23,9 +23,9 @@ HealthReport HealthCheck::evaluate(const std::vector<ToolExecution>& executions,
     for (const ToolExecution& ex : executions) report.calls.push_back(ex.record);
     const auto& answerers = answers_.all();
     for (size_t a = 0; a < answerers.size(); ++a) {
-        std::vector<ToolExecution> results;
+        std::vector<const ToolExecution*> results;
         for (size_t index : planIndexes_[a]) {
-            if (index < executions.size()) results.push_back(executions[index]);
+            if (index < executions.size()) results.push_back(&executions[index]);
         }
         std::string error;
         auto findings = answerers[a]->checks(results, context, error);
@@ -34,7 +34,8 @@ HealthReport HealthCheck::evaluate(const std::vector<ToolExecution>& executions,
             continue;
         }
         report.sources.push_back({answerers[a]->plugin(), ""});
-        report.findings.insert(report.findings.end(), findings->begin(), findings->end());
+        report.findings.insert(report.findings.end(), std::make_move_iterator(findings->begin()),
+                               std::make_move_iterator(findings->end()));
     }
     report.finish();
     return report;

@@ -3,15 +3,7 @@
 namespace ha::plugin {
 
 json::Var LastResult::verbatim(const std::string& output) {
-    if (output.size() > kMaxKeptBytes) return json::verbatim(output);
-    // Compared outside any lock: the kept text is immutable and shared.
-    if (const std::shared_ptr<const Kept> kept = last_.load(); kept && kept->output == output) {
-        reused_.fetch_add(1, std::memory_order_relaxed);
-        return kept->value;
-    }
-    json::Var value = json::verbatim(output);
-    last_.store(std::make_shared<const Kept>(Kept{output, value}));
-    return value;
+    return *last_.get(output, [](const std::string& text) { return std::optional<json::Var>(std::in_place, json::verbatim(text)); });
 }
 
 }  // namespace ha::plugin

@@ -198,19 +198,21 @@ std::optional<Summary> PluginAnswers::readSummary(const json::Object::Ptr& out) 
     return s;
 }
 
-std::optional<std::vector<Finding>> PluginAnswers::checks(const std::vector<ToolExecution>& results,
+std::optional<std::vector<Finding>> PluginAnswers::checks(const std::vector<const ToolExecution*>& results,
                                                           const CallContext& context, std::string& error) const {
     const ha_answers_v1* vtable = plugin_->answers();
     if (vtable->checks == nullptr) return std::nullopt;
     json::Writer input;
     input.startObject().key("results").startArray();
-    for (const ToolExecution& ex : results) {
-        writeOutcome(input.startObject(), ex);
+    for (const ToolExecution* ex : results) {
+        writeOutcome(input.startObject(), *ex);
         input.endObject();
     }
     const std::optional<std::string> out =
         callForText(vtable->checks, "checks", input.endArray().endObject().text(), context, error, HA_ANSWERS_INSTANT_CHECKS);
-    std::optional<std::vector<Finding>> findings = out ? readFindings(plugin(), *out, error) : std::nullopt;
+    std::optional<std::vector<Finding>> findings =
+        out ? lastFindings_.get(*out, [&](const std::string& text) { return readFindings(plugin(), text, error); })
+            : std::nullopt;
     if (!findings && !error.empty()) logger().warning("plugin " + plugin() + ": " + text::sanitizeForLog(error, 300));
     return findings;
 }

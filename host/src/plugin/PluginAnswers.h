@@ -4,6 +4,7 @@
 #pragma once
 
 #include "answers/Answerer.h"
+#include "plugin/LastRead.h"
 #include "plugin/LoadedPlugin.h"
 
 #include <atomic>
@@ -25,7 +26,7 @@ public:
     std::vector<Match> match(const QuestionInput& question, const CallContext& context) const override;
     std::optional<Summary> summarize(const QuestionInput& question, const ToolExecution& execution,
                                      const CallContext& context) const override;
-    std::optional<std::vector<Finding>> checks(const std::vector<ToolExecution>& results, const CallContext& context,
+    std::optional<std::vector<Finding>> checks(const std::vector<const ToolExecution*>& results, const CallContext& context,
                                                std::string& error) const override;
 
     // Limits on what a plugin's answers may return (answers.h).
@@ -66,6 +67,9 @@ private:
     AnswerProfile profile_;
     // The hints still trusted: a function that overran its deadline loses its bit.
     mutable std::atomic<uint32_t> instant_{0};
+    // checks() of an unchanged server gives the same text (the plugins keep their answers):
+    // its findings are read once (FindingsReader was an eighth of the health question).
+    mutable LastRead<std::vector<Finding>> lastFindings_;
 };
 
 }  // namespace ha::plugin
