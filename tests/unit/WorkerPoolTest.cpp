@@ -92,34 +92,26 @@ class WorkerPoolTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testFullQueueRefused);
     CPPUNIT_TEST_SUITE_END();
 
+    // How many of a pair of jobs ran at once on a pool of four workers, `eager` of them eager.
+    static int pairPeak(size_t eager, bool watch) {
+        Jobs jobs;
+        WorkerPool pool(4, 16, eager, [&](const std::shared_ptr<Exchange>&) { jobs.run(); });
+        pool.start();
+        jobs.warmUp(pool, 8);
+        const int peak = jobs.pair(pool, watch);
+        pool.stop();
+        return peak;
+    }
+
 public:
     void testQueuedJobWaitsForTheEagerWorker() {
-        Jobs jobs;
-        WorkerPool pool(4, 16, 1, [&](const std::shared_ptr<Exchange>&) { jobs.run(); });
-        pool.start();
-        jobs.warmUp(pool, 8);
         // Nobody calls wakeIfStalled(): the second job waits until the first gives up.
-        CPPUNIT_ASSERT_EQUAL(1, jobs.pair(pool, false));
-        pool.stop();
+        CPPUNIT_ASSERT_EQUAL(1, pairPeak(1, false));
     }
 
-    void testStalledJobWakesAnotherWorker() {
-        Jobs jobs;
-        WorkerPool pool(4, 16, 1, [&](const std::shared_ptr<Exchange>&) { jobs.run(); });
-        pool.start();
-        jobs.warmUp(pool, 8);
-        CPPUNIT_ASSERT_EQUAL(2, jobs.pair(pool, true));
-        pool.stop();
-    }
+    void testStalledJobWakesAnotherWorker() { CPPUNIT_ASSERT_EQUAL(2, pairPeak(1, true)); }
 
-    void testTwoEagerWorkersRunSideBySide() {
-        Jobs jobs;
-        WorkerPool pool(4, 16, 2, [&](const std::shared_ptr<Exchange>&) { jobs.run(); });
-        pool.start();
-        jobs.warmUp(pool, 8);
-        CPPUNIT_ASSERT_EQUAL(2, jobs.pair(pool, false));
-        pool.stop();
-    }
+    void testTwoEagerWorkersRunSideBySide() { CPPUNIT_ASSERT_EQUAL(2, pairPeak(2, false)); }
 
     void testFullQueueRefused() {
         std::mutex gate;
