@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,6 +38,16 @@ public:
     int bufferedBytes() const { return this->buffered(); }
 };
 
+// The file opens and has a PEM certificate block (looked for in its first 64k lines).
+bool holdsPemCertificate(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    for (int i = 0; i < 65536 && std::getline(in, line); ++i) {
+        if (line.rfind("-----BEGIN CERTIFICATE-----", 0) == 0) return true;
+    }
+    return false;
+}
+
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
@@ -44,20 +55,33 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-HttpTransport::HttpTransport(const std::string& caFile) {
+HttpTransport::HttpTransport(const std::string& caFile) : caFile_(caFile) {
+    // Checked now, though read at the first request: a wrong path is a configuration error.
+    if (!caFile_.empty() && !holdsPemCertificate(caFile_)) {
+        throw homelab_assistant::Error(HA_ERR_INVALID_ARGUMENT,
+                                       "ca_file " + caFile_ + " cannot be read or holds no PEM certificate");
+    }
     Poco::Net::initializeSSL();
-    Poco::Net::Context::Params params;
-    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;  // RELAXED skips host names on loopback
-    params.loadDefaultCAs = true;
-    params.caLocation = caFile;
-    params.verificationDepth = 9;
-    params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
-    context_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    // A certificate that fails verification is rejected, never "accepted after asking".
-    std::call_once(rejectHandlerInstalled, [this] {
-        Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false), context_);
+}
+
+const Poco::Net::Context::Ptr& HttpTransport::tlsContext() const {
+    // A throw leaves the flag unset: the next request tries again (and reports it again).
+    std::call_once(contextBuilt_, [this] {
+        Poco::Net::Context::Params params;
+        params.verificationMode = Poco::Net::Context::VERIFY_STRICT;  // RELAXED skips host names on loopback
+        params.loadDefaultCAs = true;
+        params.caLocation = caFile_;
+        params.verificationDepth = 9;
+        params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
+        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        // A certificate that fails verification is rejected, never "accepted after asking".
+        std::call_once(rejectHandlerInstalled, [&context] {
+            Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false), context);
+        });
+        context_ = std::move(context);
     });
+    return context_;
 }
 
 HttpTransport::~HttpTransport() { Poco::Net::uninitializeSSL(); }
@@ -81,7 +105,7 @@ HttpResult HttpTransport::post(const Poco::URI& url, const std::string& body,
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
         std::function<int()> buffered;
         if (url.getScheme() == "https") {
-            auto s = std::make_unique<PeekableSession<Poco::Net::HTTPSClientSession>>(host, url.getPort(), context_);
+            auto s = std::make_unique<PeekableSession<Poco::Net::HTTPSClientSession>>(host, url.getPort(), tlsContext());
             buffered = [p = s.get()] { return p->bufferedBytes(); };
             session = std::move(s);
         } else {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,7 +52,8 @@ private:
 
 class HttpTransport {
 public:
-    // caFile: extra trusted CA certificates (PEM), "" for the system store only.
+    // caFile: extra trusted CA certificates (PEM), "" for the system store only. Throws
+    // homelab_assistant::Error (invalid argument) when it cannot be read or holds no certificate.
     explicit HttpTransport(const std::string& caFile);
     ~HttpTransport();
 
@@ -66,8 +68,14 @@ public:
 private:
     // The TransportError for a Poco exception (timeout, TLS, certificate, anything else).
     [[noreturn]] static void rethrowAsTransportError(const Poco::Exception& error, const std::string& host);
+    // The client TLS context, built by the first https:// request: the system store it loads
+    // is about 140 parsed certificates (close to 1 MiB of heap), which a provider that is never
+    // asked, or talks plain http:// to a local server, does not need. Thread-safe.
+    const Poco::Net::Context::Ptr& tlsContext() const;
 
-    Poco::Net::Context::Ptr context_;
+    const std::string caFile_;
+    mutable std::once_flag contextBuilt_;
+    mutable Poco::Net::Context::Ptr context_;
 };
 
 }  // namespace ha_plugins::providers

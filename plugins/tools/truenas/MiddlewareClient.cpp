@@ -36,10 +36,15 @@ uint64_t nsAfter(std::chrono::milliseconds d) { return monotonicNowNs() + static
 MiddlewareClient::MiddlewareClient(ClientSettings settings, Log log) : settings_(std::move(settings)), log_(std::move(log)) {
     Poco::Net::initializeSSL();
     endpoint_ = settings_.url.getScheme() + "://" + settings_.url.getAuthority() + settings_.url.getPath();
+    if (!settings_.pinnedSha256.empty()) pin_ = std::make_unique<CertificatePin>(settings_.pinnedSha256);
+}
+
+const Poco::Net::Context::Ptr& MiddlewareClient::tlsContext() {
+    if (context_) return context_;
     Poco::Net::Context::Params params;
     params.verificationDepth = 9;
     params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
-    if (!settings_.pinnedSha256.empty()) {
+    if (pin_) {
         // Poco checks nothing with VERIFY_NONE; the pin installed below decides in the handshake.
         params.verificationMode = Poco::Net::Context::VERIFY_NONE;
         params.loadDefaultCAs = false;
@@ -48,12 +53,9 @@ MiddlewareClient::MiddlewareClient(ClientSettings settings, Log log) : settings_
         params.loadDefaultCAs = true;
         params.caLocation = settings_.caFile;
     }
-    context_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    if (!settings_.pinnedSha256.empty()) {
-        pin_ = std::make_unique<CertificatePin>(settings_.pinnedSha256);
-        pin_->install(context_->sslContext());
-    }
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    if (pin_) pin_->install(context->sslContext());
     // A certificate that fails verification is rejected, never "accepted after asking". The
     // process-wide default context given with it is a plain strict one: never the pinned
     // context, whose pin must not apply to anyone else's connections.
@@ -65,6 +67,8 @@ MiddlewareClient::MiddlewareClient(ClientSettings settings, Log log) : settings_
             nullptr, new Poco::Net::RejectCertificateHandler(false),
             new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, strict));
     });
+    context_ = std::move(context);
+    return context_;
 }
 
 MiddlewareClient::~MiddlewareClient() {
@@ -180,7 +184,7 @@ std::unique_ptr<Poco::Net::WebSocket> MiddlewareClient::handshake(uint64_t deadl
     const uint64_t budgetNs = std::min<uint64_t>(deadlineNs - now, static_cast<uint64_t>(settings_.connectTimeout.count()) * 1000000ull);
     const std::string host = settings_.url.getHost();
     try {
-        Poco::Net::HTTPSClientSession session(host, settings_.url.getPort(), context_);
+        Poco::Net::HTTPSClientSession session(host, settings_.url.getPort(), tlsContext());
         session.setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(std::max<uint64_t>(budgetNs / 1000, 1000))));
         std::string path = settings_.url.getPathEtc();
         if (path.empty()) path = "/";

@@ -53,6 +53,10 @@ private:
                                                bool& reused);
     std::shared_ptr<RpcConnection> open(uint64_t deadlineNs, const std::function<bool()>& cancelled);
     std::unique_ptr<Poco::Net::WebSocket> handshake(uint64_t deadlineNs);
+    // The client TLS context, built by the first connect (under openMutex_): the system store
+    // it loads is about 140 parsed certificates, which a server whose TrueNAS is never asked
+    // (or not configured) does not need.
+    const Poco::Net::Context::Ptr& tlsContext();
     std::string tlsFailure(const std::string& detail) const;
     void drop(const std::shared_ptr<RpcConnection>& conn);
 
@@ -60,7 +64,7 @@ private:
     const Log log_;
     std::string endpoint_;  // the URL as shown in messages
     std::unique_ptr<CertificatePin> pin_;
-    Poco::Net::Context::Ptr context_;
+    Poco::Net::Context::Ptr context_;  // see tlsContext()
 
     std::timed_mutex openMutex_;  // one connect + login at a time; the others wait and reuse it
     std::mutex mutex_;

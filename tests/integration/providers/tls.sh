@@ -30,5 +30,19 @@ chat "cpu?"
 expect_status "trusted certificate for another host name: refused (502)" 502
 expect_body "and the error says the certificate was rejected" "certificate"
 check "the server stops cleanly" ha_stop "$PID"
+# The TLS context is built by the first request, but a ca_file that cannot serve is refused at start.
+provider_policy badca
+ha_make_cert "$WORK/badca"
+echo "not a certificate" >"$WORK/badca/ca.pem"
+printf 'server:\n  listen: "127.0.0.1:0"\n  tls_certificate: %s\n  tls_private_key: %s\naudit:\n  path: %s\n%s' \
+  "$WORK/badca/tls/cert.pem" "$WORK/badca/tls/key.pem" "$WORK/badca/audit.jsonl" \
+  "$(groq_config "$FAKE_URL/openai/v1" "$WORK/badca/ca.pem")" >"$WORK/badca/config.yaml"
+expect_exit "a ca_file without a certificate: refused at start" 78 \
+  env API_KEY="$KEY" GROQ_API_KEY="$GROQ_KEY" "$HA_BINARY" --config "$WORK/badca/config.yaml" --check-config
+expect_grep "naming the file" "provider-groq.so refused: create\(\) failed: ca_file $WORK/badca/ca.pem cannot be read or holds no PEM certificate" <(echo "$OUT")
+sed -i "s#$WORK/badca/ca.pem#$WORK/badca/missing.pem#" "$WORK/badca/config.yaml"
+expect_exit "a ca_file that does not exist: refused at start" 78 \
+  env API_KEY="$KEY" GROQ_API_KEY="$GROQ_KEY" "$HA_BINARY" --config "$WORK/badca/config.yaml" --check-config
+expect_grep "naming the file" "ca_file $WORK/badca/missing.pem cannot be read" <(echo "$OUT")
 expect_no_key_leak
 finish
