@@ -23,7 +23,8 @@ if [ -z "$BUILD" ]; then
   BUILD=$ROOT/build-bench
   [ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$BUILD" -j2 --target homelab-assistant ha_tool_cpu ha_tool_memory ha_tool_disk ha_tool_sensors \
-    ha_tool_network ha_tool_systemd ha_tool_docker ha_tool_truenas ha_tool_zfs ha_tool_smart ha_provider_groq ha_provider_openai >/dev/null
+    ha_tool_network ha_tool_systemd ha_tool_docker ha_tool_truenas ha_tool_zfs ha_tool_smart ha_provider_groq ha_provider_openai \
+    bench_memory_floor >/dev/null
 fi
 BUILD=$(cd "$BUILD" && pwd)
 BIN=$BUILD/host/homelab-assistant
@@ -31,8 +32,10 @@ BIN=$BUILD/host/homelab-assistant
 
 WORK=$(mktemp -d /tmp/ha-memory-XXXXXX)
 PID=
+FLOOR_PID=
 cleanup() {
   [ -n "$PID" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
+  [ -n "$FLOOR_PID" ] && { kill "$FLOOR_PID" 2>/dev/null; wait "$FLOOR_PID" 2>/dev/null; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -73,6 +76,31 @@ rss_parts() {  # anonymous (heap, stacks) and file-backed (the binary, libraries
   awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } /^RssShmem/ { s = $2 }
        END { printf "anonymous %.1f MiB, files %.1f MiB", a / 1024, (f + s) / 1024 }' "/proc/$PID/status"
 }
+# rss_groups PID EXECUTABLE: resident MiB by owner. "anonymous" is the heap, the stacks and the
+# relocated data of every library (a mapping's Anonymous pages); the rest are the mappings'
+# file pages (clean, shared with the page cache), grouped by whose file they are.
+rss_groups() {
+  awk -v exe="$2" -v plugins="$BUILD/ha-plugins/" '
+    /^[0-9a-f]+-[0-9a-f]+ / { path = $6 }
+    /^Rss:/ { rss = $2 }
+    /^Anonymous:/ {
+      anon += $2
+      if (path == "" || substr(path, 1, 1) == "[") next
+      if (path ~ /\/lib(crypto|ssl)\.so/) g = "OpenSSL"
+      else if (path ~ /\/libPoco/) g = "Poco"
+      else if (path ~ /\/(libc|libm|libstdc\+\+|libgcc_s|ld-linux-x86-64)\.so/) g = "C/C++ runtime"
+      else if (index(path, plugins) == 1) g = "plugins"
+      else if (path == exe) g = "executable"
+      else g = "other libraries"
+      file[g] += rss - $2
+    }
+    END {
+      printf "anonymous %.1f", anon / 1024
+      n = split("OpenSSL Poco C/C++_runtime other_libraries plugins executable", order, " ")
+      for (i = 1; i <= n; i++) { g = order[i]; gsub("_", " ", g); if (g in file) printf ", %s %.1f", g, file[g] / 1024 }
+      print " (MiB)"
+    }' "/proc/$1/smaps"
+}
 # batch COUNT PATH [BODY]: COUNT requests over one keep-alive connection (a list file per client)
 batch() {
   local count=$1 path=$2 body=${3:-} list
@@ -100,6 +128,24 @@ sleep 2  # first samples of the plugins' samplers taken
 echo "== resident memory ($(ls "$BUILD"/ha-plugins/*.so | wc -l) plugins loaded, ${ENV_FROM_UNIT:-no malloc tuning})"
 IDLE=$(rss_kib)
 echo "idle after start:                $(mib "$IDLE")   (goal < 16 MiB; $(rss_parts))"
+echo "  by owner:                      $(rss_groups "$PID" "$BIN")"
+# The reference: the same libraries and plugins mapped by a process that does nothing else.
+FLOOR_BIN=$BUILD/tests/bench_memory_floor
+if [ -x "$FLOOR_BIN" ]; then
+  "$FLOOR_BIN" "$WORK/tls/cert.pem" "$WORK/tls/key.pem" "$BUILD/ha-plugins" >"$WORK/floor.log" 2>&1 &
+  FLOOR_PID=$!
+  for i in $(seq 1 100); do grep -q '^ready' "$WORK/floor.log" && break; sleep 0.1; done
+  if grep -q '^ready' "$WORK/floor.log"; then
+    echo "floor (libraries + TLS context + plugins mapped, nothing run): $(mib "$(awk '/^VmRSS/ { print $2 }' "/proc/$FLOOR_PID/status")")"
+    echo "  by owner:                      $(rss_groups "$FLOOR_PID" "$FLOOR_BIN")"
+  else
+    echo "floor: not measured ($(head -c 300 "$WORK/floor.log"))"
+  fi
+  kill "$FLOOR_PID" 2>/dev/null; wait "$FLOOR_PID" 2>/dev/null || true
+  FLOOR_PID=
+else
+  echo "floor: not measured (no $FLOOR_BIN; build the bench_memory_floor target)"
+fi
 batch 1 /health
 echo "after the first request:         $(mib "$(rss_kib)")"
 STEP=$(( REQUESTS / 10 ))

@@ -48,7 +48,8 @@ if [ -z "$BUILD" ]; then
   "$ROOT/packaging/install-deps.sh" test
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$BUILD" -j"$(nproc)" --target homelab-assistant bench_tools ha_tool_cpu ha_tool_memory ha_tool_disk \
-    ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart ha_tool_docker ha_provider_groq ha_provider_openai >/dev/null
+    ha_tool_sensors ha_tool_network ha_tool_systemd ha_tool_truenas fake_truenas_server ha_tool_zfs ha_tool_smart ha_tool_docker ha_provider_groq ha_provider_openai \
+    bench_memory_floor >/dev/null
 fi
 # Absolute: the servers' configurations live in a scratch directory, and a relative plugin
 # directory there would load no plugin (every tool call a 404).
