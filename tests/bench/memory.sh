@@ -126,6 +126,8 @@ conversations() {
 
 sleep 2  # first samples of the plugins' samplers taken
 echo "== resident memory ($(ls "$BUILD"/ha-plugins/*.so | wc -l) plugins loaded, ${ENV_FROM_UNIT:-no malloc tuning})"
+readelf -d "$BIN" 2>/dev/null | grep -q 'NEEDED.*libasan' &&
+  echo "   (a sanitizer build: its shadow memory and instrumented code make these figures no guide to a release build)"
 IDLE=$(rss_kib)
 echo "idle after start:                $(mib "$IDLE")   (goal < 16 MiB; $(rss_parts))"
 echo "  by owner:                      $(rss_groups "$PID" "$BIN")"
