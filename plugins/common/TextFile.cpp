@@ -26,4 +26,9 @@ std::optional<std::string> readTextFile(const std::string& path, size_t maxBytes
     return data;
 }
 
+bool holdsPemCertificate(const std::string& path) {
+    const std::optional<std::string> text = readTextFile(path);
+    return text && text->find("-----BEGIN CERTIFICATE-----") != std::string::npos;
+}
+
 }  // namespace ha_plugins

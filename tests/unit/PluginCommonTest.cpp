@@ -5,6 +5,7 @@
 #include "common/RefreshedValue.h"
 #include "common/SameAnswer.h"
 #include "common/ShortCache.h"
+#include "common/TextFile.h"
 
 #include "TestSupport.h"
 
@@ -41,6 +42,7 @@ class PluginCommonTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testSameInputGetsTheKeptAnswer);
     CPPUNIT_TEST(testLeastRecentlyUsedInputIsForgotten);
     CPPUNIT_TEST(testFailuresAndLargeInputsAreNotKept);
+    CPPUNIT_TEST(testCaFileMustHoldACertificate);
     CPPUNIT_TEST_SUITE_END();
 
     static double ms(std::chrono::steady_clock::duration d) {
@@ -246,6 +248,18 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1"), same.get("a", 0, make));
         CPPUNIT_ASSERT_EQUAL(std::string("3"), same.get("c", 0, make));
         CPPUNIT_ASSERT_EQUAL(std::string("4"), same.get("b", 0, make));
+    }
+
+    void testCaFileMustHoldACertificate() {
+        test::TempDir dir;
+        test::writeFile(dir.file("ca.pem"), "# bundle\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        CPPUNIT_ASSERT(ha_plugins::holdsPemCertificate(dir.file("ca.pem")));
+        test::writeFile(dir.file("key.pem"), "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
+        CPPUNIT_ASSERT(!ha_plugins::holdsPemCertificate(dir.file("key.pem")));
+        test::writeFile(dir.file("empty.pem"), "");
+        CPPUNIT_ASSERT(!ha_plugins::holdsPemCertificate(dir.file("empty.pem")));
+        CPPUNIT_ASSERT(!ha_plugins::holdsPemCertificate(dir.file("missing.pem")));
+        CPPUNIT_ASSERT(!ha_plugins::holdsPemCertificate(dir.path()));  // a directory
     }
 
     void testFailuresAndLargeInputsAreNotKept() {

@@ -229,6 +229,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(HA_ERR_INVALID_ARGUMENT, statusOf([] { TruenasSettings::parse(R"({"cache_ttl_ms":-1})"); }));
         CPPUNIT_ASSERT_EQUAL(HA_ERR_INVALID_ARGUMENT, statusOf([] { TruenasSettings::parse(R"({"certificate_sha256":"AB:CD"})"); }));
         CPPUNIT_ASSERT_EQUAL(HA_ERR_INVALID_ARGUMENT, statusOf([] { TruenasSettings::parse(R"({"ca_file":"/nonexistent.pem"})"); }));
+        test::TempDir dir;
+        test::writeFile(dir.file("ca.pem"), "not a certificate\n");
+        const std::string noCertificate = messageOf([&dir] { TruenasSettings::parse(R"({"ca_file":")" + dir.file("ca.pem") + R"("})"); });
+        CPPUNIT_ASSERT_MESSAGE(noCertificate, contains(noCertificate, "'ca_file' " + dir.file("ca.pem") + " cannot be read or holds no PEM certificate"));
+        test::writeFile(dir.file("ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        CPPUNIT_ASSERT_EQUAL(dir.file("ca.pem"), TruenasSettings::parse(R"({"ca_file":")" + dir.file("ca.pem") + R"("})").client.caFile);
         const std::string pin = "D2:A8:B2:79:7F:FC:97:5D:22:00:56:46:C1:C0:3D:27:93:CB:96:B2:4E:F6:40:D6:84:88:0F:D4:0A:DD:99:FD";
         CPPUNIT_ASSERT_EQUAL(std::string("d2a8b2797ffc975d22005646c1c03d2793cb96b24ef640d684880fd40add99fd"),
                              TruenasSettings::parse(R"({"certificate_sha256":")" + pin + R"("})").client.pinnedSha256);

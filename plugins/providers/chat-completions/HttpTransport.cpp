@@ -2,6 +2,8 @@
 
 #include "providers/chat-completions/CancelWatch.h"
 
+#include "common/TextFile.h"
+
 #include <homelab_assistant/plugin.hpp>
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -15,7 +17,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,16 +39,6 @@ public:
     int bufferedBytes() const { return this->buffered(); }
 };
 
-// The file opens and has a PEM certificate block (looked for in its first 64k lines).
-bool holdsPemCertificate(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    for (int i = 0; i < 65536 && std::getline(in, line); ++i) {
-        if (line.rfind("-----BEGIN CERTIFICATE-----", 0) == 0) return true;
-    }
-    return false;
-}
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
@@ -57,7 +48,7 @@ std::string lower(std::string s) {
 
 HttpTransport::HttpTransport(const std::string& caFile) : caFile_(caFile) {
     // Checked now, though read at the first request: a wrong path is a configuration error.
-    if (!caFile_.empty() && !holdsPemCertificate(caFile_)) {
+    if (!caFile_.empty() && !ha_plugins::holdsPemCertificate(caFile_)) {
         throw homelab_assistant::Error(HA_ERR_INVALID_ARGUMENT,
                                        "ca_file " + caFile_ + " cannot be read or holds no PEM certificate");
     }

@@ -1,6 +1,7 @@
 #include "tools/truenas/TruenasSettings.h"
 
 #include "common/PluginConfig.h"
+#include "common/TextFile.h"
 #include "tools/truenas/CertificatePin.h"
 
 #include <homelab_assistant/plugin.hpp>
@@ -127,8 +128,8 @@ TruenasSettings TruenasSettings::parse(const std::string& json) {
         }
     }
     s.client.caFile = config.string("ca_file", "");
-    if (!s.client.caFile.empty() && !std::ifstream(s.client.caFile)) {
-        throw Error(HA_ERR_INVALID_ARGUMENT, "'ca_file' " + s.client.caFile + " cannot be read");
+    if (!s.client.caFile.empty() && !holdsPemCertificate(s.client.caFile)) {
+        throw Error(HA_ERR_INVALID_ARGUMENT, "'ca_file' " + s.client.caFile + " cannot be read or holds no PEM certificate");
     }
     const std::string pin = config.string("certificate_sha256", "");
     if (!pin.empty()) {
